@@ -1,0 +1,12 @@
+"""ssm-incidents-mock: an in-process mock of AWS Systems Manager Incident Manager for moto users.
+
+Importing the package registers the service with moto, so plain ``mock_aws`` serves it too.
+"""
+
+from .integration import register
+from .mock import SSMIncidentsMock, mock_ssm_incidents
+
+__all__ = ["SSMIncidentsMock", "mock_ssm_incidents", "register", "__version__"]
+__version__ = "0.1.0"
+
+register()

@@ -1,0 +1,80 @@
+"""Who is calling and where: account, region, partition and caller ARN, resolved as moto does."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from functools import cached_property
+
+DEFAULT_ACCOUNT_ID = "123456789012"
+DEFAULT_REGION = "us-east-1"
+
+_HOST_REGION = re.compile(r"ssm-incidents(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com")
+_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/")
+_USER_AGENT_REGION = re.compile(r"region/([a-z]{2}(?:-[a-z]+)+-\d)")
+
+
+def partition_of(region: str) -> str:
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+class RequestContext:
+    """The caller of one request. The caller ARN is looked up only when an operation needs it."""
+
+    __slots__ = ("account_id", "region", "partition", "access_key", "__dict__")
+
+    def __init__(self, account_id: str, region: str, access_key: str | None = None) -> None:
+        self.account_id = account_id
+        self.region = region
+        self.partition = partition_of(region)
+        self.access_key = access_key
+
+    @classmethod
+    def from_request(cls, url_host: str, headers: Mapping[str, str]) -> RequestContext:
+        auth = headers.get("Authorization") or headers.get("authorization") or ""
+        if isinstance(auth, bytes):
+            auth = auth.decode("utf-8", "replace")
+        credential = _CREDENTIAL.search(auth)
+        access_key = credential.group(1) if credential else None
+        match = _HOST_REGION.search(url_host)
+        if match:
+            region = match.group(1)
+        else:
+            agent = headers.get("User-Agent") or ""
+            if isinstance(agent, bytes):
+                agent = agent.decode("utf-8", "replace")
+            by_agent = _USER_AGENT_REGION.search(agent)
+            region = by_agent.group(1) if by_agent else credential.group(2) if credential else DEFAULT_REGION
+        return cls(_account_id(headers, access_key), region, access_key)
+
+    @cached_property
+    def caller_arn(self) -> str:
+        """The principal ARN moto's STS reports for this access key."""
+        try:
+            from moto.sts.models import sts_backends
+
+            _, arn, _ = sts_backends[self.account_id][self.partition].get_caller_identity(
+                self.access_key or "", self.region
+            )
+            return str(arn)
+        except Exception:  # moto internals moved: fall back to moto's default identity
+            return f"arn:{self.partition}:sts::{self.account_id}:user/moto"
+
+
+def _account_id(headers: Mapping[str, str], access_key: str | None) -> str:
+    account = os.environ.get("MOTO_ACCOUNT_ID")
+    if account:
+        return account
+    header = headers.get("x-moto-account-id")
+    if header:
+        return header.decode() if isinstance(header, bytes) else header
+    if access_key and not access_key.startswith(("FOOBARKEY", "testing", "AKIAIOSFODNN7EXAMPLE")):
+        from moto.iam.models import get_account_id_from
+
+        return get_account_id_from(access_key)
+    return DEFAULT_ACCOUNT_ID

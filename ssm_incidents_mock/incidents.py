@@ -1,0 +1,309 @@
+"""Incident records: StartIncident, Get/Update/List/DeleteIncidentRecord."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+import uuid
+from bisect import bisect_left, insort
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from .context import RequestContext
+from .exceptions import not_found
+from .filters import Filter, FilterKeys, matches_all, parse_filters
+from .pagination import paginate
+
+if TYPE_CHECKING:
+    from .models import SSMIncidentsBackend
+    from .timeline import RelatedItem, TimelineEvent
+
+CUSTOM_SOURCE = "aws.ssm-incidents.custom"
+START_MARKER_DATA = json.dumps("Incident Started")
+
+
+class IncidentRecord:
+    __slots__ = (
+        "arn",
+        "seq",
+        "title",
+        "summary",
+        "impact",
+        "status",
+        "creation_time",
+        "resolved_time",
+        "last_modified_by",
+        "last_modified_time",
+        "dedupe_string",
+        "incident_record_source",
+        "automation_executions",
+        "chat_channel",
+        "notification_targets",
+        "timeline",
+        "related_items",
+        "findings",
+    )
+
+    def __init__(self, arn: str, seq: int, creation_time: float, caller: str) -> None:
+        self.arn = arn
+        self.seq = seq
+        self.title = ""
+        self.summary: str | None = None
+        self.impact = 5
+        self.status = "OPEN"
+        self.creation_time = creation_time
+        self.resolved_time: float | None = None
+        self.last_modified_by = caller
+        self.last_modified_time = creation_time
+        self.dedupe_string = ""
+        self.incident_record_source: dict[str, str] = {}
+        self.automation_executions: list[dict[str, str]] = []
+        self.chat_channel: dict[str, Any] | None = None
+        self.notification_targets: list[dict[str, str]] = []
+        self.timeline: dict[str, TimelineEvent] = {}
+        self.related_items: list[RelatedItem] = []
+        self.findings: dict[str, Any] = {}
+
+    @property
+    def created_by(self) -> str:
+        return self.incident_record_source.get("createdBy", "")
+
+
+INCIDENT_FILTER_KEYS: FilterKeys = {
+    "creationTime": ("time", lambda r: r.creation_time),
+    "impact": ("integer", lambda r: r.impact),
+    "status": ("string", lambda r: r.status),
+    "createdBy": ("string", lambda r: r.created_by),
+}
+
+
+class IncidentIndex:
+    """Incident records by ARN, plus creation-ordered indexes by status and impact.
+
+    Sequence numbers grow with creation time, so each index is a sorted list of them: a page of
+    a filtered listing walks the smallest matching index newest-first and stops when it is full.
+    """
+
+    def __init__(self) -> None:
+        self.by_arn: dict[str, IncidentRecord] = {}
+        self.by_seq: dict[int, IncidentRecord] = {}
+        self.seqs: list[int] = []
+        self.by_status: dict[str, list[int]] = {}
+        self.by_impact: dict[int, list[int]] = {}
+        self.open_by_dedupe: dict[str, IncidentRecord] = {}
+
+    def __len__(self) -> int:
+        return len(self.by_arn)
+
+    def get(self, arn: str) -> IncidentRecord | None:
+        return self.by_arn.get(arn)
+
+    def add(self, record: IncidentRecord) -> None:
+        self.by_arn[record.arn] = record
+        self.by_seq[record.seq] = record
+        self.seqs.append(record.seq)
+        self.by_status.setdefault(record.status, []).append(record.seq)
+        self.by_impact.setdefault(record.impact, []).append(record.seq)
+        if record.status == "OPEN":
+            self.open_by_dedupe.setdefault(record.dedupe_string, record)
+
+    def remove(self, record: IncidentRecord) -> None:
+        del self.by_arn[record.arn]
+        del self.by_seq[record.seq]
+        _discard(self.seqs, record.seq)
+        _discard(self.by_status[record.status], record.seq)
+        _discard(self.by_impact[record.impact], record.seq)
+        if self.open_by_dedupe.get(record.dedupe_string) is record:
+            del self.open_by_dedupe[record.dedupe_string]
+
+    def change(self, record: IncidentRecord, status: str | None, impact: int | None) -> None:
+        """Apply a status and/or impact change to the record and its indexes."""
+        if status is not None and status != record.status:
+            _discard(self.by_status[record.status], record.seq)
+            insort(self.by_status.setdefault(status, []), record.seq)
+            if record.status == "OPEN" and self.open_by_dedupe.get(record.dedupe_string) is record:
+                del self.open_by_dedupe[record.dedupe_string]
+            if status == "OPEN":
+                self.open_by_dedupe.setdefault(record.dedupe_string, record)
+            record.status = status
+        if impact is not None and impact != record.impact:
+            _discard(self.by_impact[record.impact], record.seq)
+            insort(self.by_impact.setdefault(impact, []), record.seq)
+            record.impact = impact
+
+    def newest_first(self, filters: list[Filter], before_seq: int | None) -> Iterator[IncidentRecord]:
+        """Records matching every filter, newest first, with sequence below ``before_seq``."""
+        candidates = self.seqs
+        for f in filters:
+            if f.values is not None and f.key in ("status", "impact"):
+                index = self.by_status if f.key == "status" else self.by_impact
+                lists = [index.get(v, []) for v in f.values]
+                merged = lists[0] if len(lists) == 1 else sorted(s for part in lists for s in part)
+                if len(merged) < len(candidates):
+                    candidates = merged
+        end = len(candidates) if before_seq is None else bisect_left(candidates, before_seq)
+        by_seq = self.by_seq
+        for i in range(end - 1, -1, -1):
+            record = by_seq[candidates[i]]
+            if matches_all(filters, record):
+                yield record
+
+
+def _discard(seqs: list[int], seq: int) -> None:
+    i = bisect_left(seqs, seq)
+    if i < len(seqs) and seqs[i] == seq:
+        del seqs[i]
+
+
+def _new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class IncidentsMixin:
+    """The incident-record operations."""
+
+    incidents: IncidentIndex
+
+    def incident(self: SSMIncidentsBackend, ctx: RequestContext, arn: str) -> IncidentRecord:
+        record = self.incidents.get(arn)
+        if record is None or not self.visible(ctx):
+            raise not_found("INCIDENT_RECORD", arn, "incident record")
+        return record
+
+    def start_incident(
+        self: SSMIncidentsBackend,
+        ctx: RequestContext,
+        response_plan_arn: str,
+        title: str | None = None,
+        impact: int | None = None,
+        trigger_details: dict[str, Any] | None = None,
+        related_items: list[dict[str, Any]] | None = None,
+    ) -> str:
+        self.require_onboarded(ctx)
+        plan = self.plan(ctx, response_plan_arn)
+        template = plan.incident_template
+        dedupe = template.get("dedupeString")
+        if dedupe:
+            existing = self.incidents.open_by_dedupe.get(dedupe)
+            if existing is not None:
+                return existing.arn
+
+        now = max(time.time(), self.last_creation_time + 1e-6)
+        self.last_creation_time = now
+        caller = ctx.caller_arn
+        arn = f"{self.arn_prefix(ctx)}incident-record/{plan.name}/{_new_id()}"
+        record = IncidentRecord(arn, self.next_seq(), now, caller)
+        record.title = title if title is not None else template["title"]
+        record.impact = impact if impact is not None else template["impact"]
+        record.summary = template.get("summary")
+        record.dedupe_string = dedupe or _new_id()
+        record.notification_targets = list(template.get("notificationTargets") or ())
+        if plan.chatbot_sns:
+            record.chat_channel = {"chatbotSns": list(plan.chatbot_sns)}
+        source = {"createdBy": caller, "invokedBy": caller, "source": CUSTOM_SOURCE}
+        if trigger_details:
+            source["source"] = trigger_details["source"]
+            if trigger_details.get("triggerArn"):
+                source["resourceArn"] = trigger_details["triggerArn"]
+        record.incident_record_source = source
+        self.incidents.add(record)
+        if template.get("incidentTags"):
+            self.tags[arn] = dict(template["incidentTags"])
+
+        self.add_event(record, "Custom Event", START_MARKER_DATA, event_time=float(math.floor(now)))
+        if trigger_details:
+            self.add_event(
+                record,
+                "SSM Incident Trigger",
+                json.dumps(
+                    {
+                        "createdIncident": True,
+                        "incidentSource": trigger_details["source"],
+                        "triggerArn": trigger_details.get("triggerArn"),
+                        "rawData": trigger_details.get("rawData"),
+                    },
+                    separators=(",", ":"),
+                ),
+                event_time=trigger_details["timestamp"],
+                references=[{"resource": arn}],
+            )
+        for item in related_items or ():
+            self.add_related_item(record, item)
+        self.start_plan_actions(ctx, plan, record)
+        parent = {
+            "identifier": {
+                "type": "PARENT",
+                "value": {"arn": f"arn:{ctx.partition}:ssm:{ctx.region}:{ctx.account_id}:opsitem/oi-{uuid.uuid4().hex[:12]}"},
+            },
+            "title": "parentItem",
+        }
+        related = self.add_related_item(record, parent)
+        self.record_update(
+            ctx,
+            record,
+            [("relatedItems", json.dumps({"itemToAdd": parent}, separators=(",", ":")))],
+            references=[{"relatedItemId": related.generated_id}, {"resource": arn}],
+        )
+        return arn
+
+    def get_incident_record(self: SSMIncidentsBackend, ctx: RequestContext, arn: str) -> IncidentRecord:
+        return self.incident(ctx, arn)
+
+    def update_incident_record(
+        self: SSMIncidentsBackend,
+        ctx: RequestContext,
+        arn: str,
+        title: str | None = None,
+        summary: str | None = None,
+        impact: int | None = None,
+        status: str | None = None,
+        chat_channel: dict[str, Any] | None = None,
+        notification_targets: list[dict[str, str]] | None = None,
+    ) -> None:
+        record = self.incident(ctx, arn)
+        changes: list[tuple[str, str]] = []
+        if title is not None and title != record.title:
+            record.title = title
+            changes.append(("title", title))
+        if summary is not None and summary != record.summary:
+            record.summary = summary
+            changes.append(("summary", summary))
+        if impact is not None and impact != record.impact:
+            changes.append(("impact", str(impact)))
+        if status is not None and status != record.status:
+            changes.append(("status", status))
+            record.resolved_time = time.time() if status == "RESOLVED" else None
+        self.incidents.change(record, status, impact)
+        if chat_channel is not None:
+            channel = None if "empty" in chat_channel else {"chatbotSns": list(chat_channel["chatbotSns"])}
+            if channel != record.chat_channel:
+                record.chat_channel = channel
+                changes.append(("chatChannel", json.dumps(chat_channel, separators=(",", ":"))))
+        if notification_targets is not None and notification_targets != record.notification_targets:
+            record.notification_targets = list(notification_targets)
+            changes.append(("notificationTargets", json.dumps(notification_targets, separators=(",", ":"))))
+        if changes:
+            self.record_update(ctx, record, changes)
+
+    def list_incident_records(
+        self: SSMIncidentsBackend,
+        ctx: RequestContext,
+        filters: list[dict[str, Any]] | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> tuple[list[IncidentRecord], str | None]:
+        parsed = parse_filters(filters, INCIDENT_FILTER_KEYS)
+        visible = self.visible(ctx)
+
+        def after(position: int | None) -> Iterator[IncidentRecord]:
+            return self.incidents.newest_first(parsed, position) if visible else iter(())
+
+        return paginate("ListIncidentRecords", filters, after, lambda r: r.seq, max_results or 100, next_token)
+
+    def delete_incident_record(self: SSMIncidentsBackend, ctx: RequestContext, arn: str) -> None:
+        record = self.incidents.get(arn)
+        if record is None or not self.visible(ctx):
+            return
+        self.incidents.remove(record)
+        self.tags.pop(arn, None)

@@ -1,0 +1,105 @@
+"""Plugging into moto: one registration, one router.
+
+``register()`` makes moto treat ssm-incidents as one of its own services: the backend module
+is importable as ``moto.ssmincidents`` (moto's ``get_backend`` imports by that name), and the
+URL pattern is put first in moto's pattern list, so moto's ``responses`` mock and moto's server
+route ssm-incidents requests to ``urls.url_paths`` at no scanning cost.
+
+botocore calls are answered earlier, inside moto's own before-send handler: its ``__call__`` is
+wrapped so that an ``ssm-incidents`` request goes straight to ``responses.handle``. There is
+still exactly one before-send handler (botocore calls every registered one, so a second router
+would run each call twice), and it is active exactly when moto's mock is.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+import threading
+import warnings
+from typing import Any
+
+from botocore.awsrequest import AWSResponse
+
+SERVICE = "ssmincidents"
+PATTERN = re.compile(r"https?://ssm-incidents(?:-fips)?\.(.+)\.amazonaws\.com(?:\.cn)?")
+_EVENT_PREFIX = "before-send.ssm-incidents."
+
+_lock = threading.Lock()
+_registered = False
+
+
+class _Body:
+    """The raw body botocore reads through ``stream()``."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def stream(self, **_: Any) -> Any:
+        if self.data:
+            yield self.data
+
+
+def _wrap_stubber_call(original: Any) -> Any:
+    from moto.core.config import passthrough_service, passthrough_url
+
+    from .protocol import Request
+    from .responses import handle
+
+    def __call__(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
+        if self.enabled and event_name.startswith(_EVENT_PREFIX):
+            url = request.url
+            match = PATTERN.match(url)
+            if match and not passthrough_service(SERVICE) and not passthrough_url(url.split("?", 1)[0]):
+                status, headers, body = handle(
+                    Request.from_url(request.method, url, request.headers, request.body), match.group(0)
+                )
+                return AWSResponse(url, status, headers, _Body(body))  # type: ignore[arg-type]
+        return original(self, event_name, request, **kwargs)
+
+    __call__.ssm_incidents_mock = True  # type: ignore[attr-defined]
+    return __call__
+
+
+def register() -> None:
+    """Make moto serve ssm-incidents through this package. Idempotent and thread-safe."""
+    global _registered
+    if _registered:
+        return
+    with _lock:
+        if _registered:
+            return
+        import moto.backend_index as backend_index
+        from moto.core.botocore_stubber import BotocoreStubber
+
+        from . import models
+
+        name = "moto." + SERVICE
+        if name not in sys.modules and importlib.util.find_spec(name) is not None:
+            warnings.warn("moto ships its own ssm-incidents; ssm-incidents-mock leaves it in place", stacklevel=2)
+            _registered = True
+            return
+        sys.modules.setdefault(name, models)
+        if not any(service == SERVICE for service, _ in backend_index.backend_url_patterns):
+            backend_index.backend_url_patterns.insert(0, (SERVICE, PATTERN))
+        if not getattr(BotocoreStubber.__call__, "ssm_incidents_mock", False):
+            BotocoreStubber.__call__ = _wrap_stubber_call(BotocoreStubber.__call__)  # type: ignore[method-assign]
+        _add_to_running_responses_mock()
+        _registered = True
+
+
+def _add_to_running_responses_mock() -> None:
+    """If moto's mock is already running, its ``responses`` routes lack our pattern: add it."""
+    from moto.core.models import MockAWS
+
+    if MockAWS._nested_count <= 0:
+        return
+    from moto.core.custom_responses_mock import CallbackResponse
+    from moto.core.models import RESPONSES_METHODS, botocore_stubber, responses_mock
+
+    callback = getattr(botocore_stubber, "process_prepared_request", None) or botocore_stubber.process_request
+    for method in RESPONSES_METHODS:
+        responses_mock.add(CallbackResponse(method=method, url=PATTERN, callback=callback))

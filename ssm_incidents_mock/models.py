@@ -1,0 +1,59 @@
+"""The Incident Manager backend: one per account and partition, held in a moto ``BackendDict``.
+
+Incident Manager data is account-wide (its ARNs have an empty region field) and replicated to
+the regions of the account's replication set, so the backend is keyed by partition rather than
+by region; which regions see the data is decided per call (see ``replication.py``). Each area of
+the API lives in its own module as a mixin; this class holds the state they share.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from typing import Any
+
+from moto.core.base_backend import BackendDict, BaseBackend
+
+from .findings import FindingsMixin
+from .incidents import IncidentIndex, IncidentsMixin
+from .plans import ResponsePlan, ResponsePlansMixin
+from .policies import PoliciesMixin
+from .replication import ReplicationSet, ReplicationSetsMixin
+from .tagging import TaggingMixin
+from .timeline import TimelineMixin
+
+PARTITIONS = ["aws", "aws-cn", "aws-us-gov"]
+IDEMPOTENCY_CACHE_SIZE = 10_000
+
+
+class SSMIncidentsBackend(
+    ReplicationSetsMixin,
+    ResponsePlansMixin,
+    PoliciesMixin,
+    TaggingMixin,
+    IncidentsMixin,
+    TimelineMixin,
+    FindingsMixin,
+    BaseBackend,
+):
+    """All Incident Manager state of one account in one partition."""
+
+    def __init__(self, region_name: str, account_id: str) -> None:
+        super().__init__(region_name, account_id)
+        self.lock = threading.RLock()
+        self.replication_set: ReplicationSet | None = None
+        self.response_plans: dict[str, ResponsePlan] = {}
+        self.incidents = IncidentIndex()
+        self.tags: dict[str, dict[str, str]] = {}
+        self.idempotency: dict[tuple[str, str], tuple[str, Any]] = {}
+        self.last_creation_time = 0.0
+        self._seq = itertools.count(1)
+
+    def next_seq(self) -> int:
+        """A number that orders everything created in this backend."""
+        return next(self._seq)
+
+
+ssmincidents_backends: BackendDict[SSMIncidentsBackend] = BackendDict(
+    SSMIncidentsBackend, "ssm-incidents", use_boto3_regions=False, additional_regions=PARTITIONS
+)

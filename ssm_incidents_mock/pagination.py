@@ -1,0 +1,72 @@
+"""Opaque, tamper-evident ``nextToken``s and the one paging helper every list operation uses.
+
+A token records the operation, a digest of the request's other members and the position of the
+last item returned; it is signed with a per-process secret. A token that was altered, comes from
+another operation or another request, or does not decode, is rejected with ValidationException.
+Positions are keys of the listing's order, so items added between pages are never returned twice.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from typing import Any, TypeVar
+
+from .exceptions import ValidationException
+
+T = TypeVar("T")
+
+_SECRET = os.urandom(16)
+
+
+def _digest(operation: str, scope: Any) -> str:
+    text = json.dumps([operation, scope], sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def encode_token(operation: str, scope: Any, position: Any) -> str:
+    payload = json.dumps({"d": _digest(operation, scope), "p": position}, separators=(",", ":"))
+    blob = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+    signature = hmac.new(_SECRET, blob.encode(), hashlib.sha256).hexdigest()[:24]
+    return f"{blob}.{signature}"
+
+
+def decode_token(operation: str, scope: Any, token: str) -> Any:
+    blob, _, signature = token.partition(".")
+    expected = hmac.new(_SECRET, blob.encode(), hashlib.sha256).hexdigest()[:24]
+    if not signature or not hmac.compare_digest(signature, expected):
+        raise ValidationException("The nextToken is not valid.")
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(blob + "=" * (-len(blob) % 4)))
+    except ValueError:
+        raise ValidationException("The nextToken is not valid.") from None
+    if payload.get("d") != _digest(operation, scope):
+        raise ValidationException("The nextToken does not belong to this request.")
+    return payload.get("p")
+
+
+def paginate(
+    operation: str,
+    scope: Any,
+    items_after: Callable[[Any], Iterable[T]],
+    position_of: Callable[[T], Any],
+    max_results: int,
+    next_token: str | None,
+) -> tuple[list[T], str | None]:
+    """One page: up to ``max_results`` items after the token's position, and the next token.
+
+    ``items_after(position)`` yields the listing in order, starting after ``position``
+    (from the start when it is None). ``scope`` holds the request members other than paging.
+    """
+    position = decode_token(operation, scope, next_token) if next_token else None
+    iterator: Iterator[T] = iter(items_after(position))
+    page = list(islice(iterator, max_results + 1))
+    if len(page) <= max_results:
+        return page, None
+    page = page[:max_results]
+    return page, encode_token(operation, scope, position_of(page[-1]))

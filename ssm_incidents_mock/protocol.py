@@ -1,0 +1,124 @@
+"""rest-json on the wire: a transport-neutral request, parsed and answered from the model."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qs, unquote
+
+from .exceptions import ServiceError, ValidationException
+from .shapes import format_errors
+from .spec import SPEC, OperationSpec
+
+Response = tuple[int, dict[str, str], bytes]
+
+MAX_BODY_BYTES = 1024 * 1024  # larger request bodies are refused (documented in docs/server.md)
+_DUMP = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+class Request:
+    """What every transport hands the dispatcher: method, raw path, raw query, headers, body."""
+
+    __slots__ = ("method", "path", "query", "headers", "body")
+
+    def __init__(self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes | str | None) -> None:
+        self.method = method.upper()
+        self.path = path or "/"
+        self.query = query
+        self.headers = headers
+        self.body = body
+
+    @classmethod
+    def from_url(cls, method: str, url: str, headers: Mapping[str, str], body: bytes | str | None) -> Request:
+        rest = url.split("://", 1)[-1]
+        slash = rest.find("/")
+        target = rest[slash:] if slash >= 0 else "/"
+        path, _, query = target.partition("?")
+        return cls(method, path, query, headers, body)
+
+
+class UnknownOperation(Exception):
+    """No operation of the model has this method and path."""
+
+    def __init__(self, method: str, path: str, path_known: bool) -> None:
+        super().__init__(f"No operation matches {method} {path}")
+        self.status = 405 if path_known else 404
+        self.method = method
+        self.path = path
+
+
+def parse(request: Request) -> tuple[OperationSpec, dict[str, Any]]:
+    """Route ``request`` and return its operation and validated input members."""
+    routed = SPEC.route(request.method, request.path)
+    if routed is None:
+        raise UnknownOperation(request.method, request.path, SPEC.path_known(request.path))
+    op, labels = routed
+    params: dict[str, Any] = {}
+    if op.body_members:
+        body = request.body
+        if body and len(body) > MAX_BODY_BYTES:
+            raise ValidationException(f"Request body exceeds the maximum size of {MAX_BODY_BYTES} bytes.")
+        if body and body.strip():
+            try:
+                data = json.loads(body)
+            except (ValueError, UnicodeDecodeError):
+                raise ValidationException("The request body could not be parsed as a JSON object.") from None
+            if not isinstance(data, dict):
+                raise ValidationException("The request body must be a JSON object.")
+            for name in op.body_members:
+                value = data.get(name)
+                if value is not None:
+                    params[name] = value
+    try:
+        if op.query_members and request.query:
+            for key, values in parse_qs(request.query, keep_blank_values=True, errors="strict").items():
+                if key in op.query_members:
+                    name, value = op.coerce_text(key, values, op.query_members)
+                    params[name] = value
+        for label, raw in labels.items():
+            name, value = op.coerce_text(label, unquote(raw, errors="strict"), op.uri_members)
+            params[name] = value
+    except UnicodeDecodeError:
+        raise ValidationException("The request URI is not valid percent-encoded UTF-8.") from None
+    if op.check is not None:
+        errors: list[str] = []
+        params = op.check(params, "", errors)
+        if errors:
+            raise ValidationException(format_errors(errors))
+    return op, params
+
+
+def _headers(extra: dict[str, str] | None = None) -> dict[str, str]:
+    headers = {"Content-Type": "application/json", "x-amzn-RequestId": str(uuid.uuid4())}
+    if extra:
+        headers.update(extra)
+    return headers
+
+
+def render_result(op: OperationSpec, result: Any) -> Response:
+    if op.success_status == 204:
+        return 204, _headers(), b""
+    payload = op.render(result) if op.render is not None and result is not None else {}
+    return op.success_status, _headers(), _DUMP(payload).encode("utf-8")
+
+
+def render_error(op: OperationSpec | None, error: ServiceError) -> Response:
+    """The error as rest-json; an error the operation does not model becomes a 500."""
+    code = error.code
+    message = error.message
+    if op is not None and code not in op.errors:
+        message = f"ssm-incidents-mock raised {code} ({message}), which {op.name} does not model."
+        code = "InternalServerException"
+        members: dict[str, Any] = {}
+    else:
+        render = SPEC.error_render.get(code)
+        members = render(error.members) if render is not None else {}
+    body = {"message": message, **members}
+    return SPEC.error_status.get(code, 400), _headers({"x-amzn-ErrorType": code}), _DUMP(body).encode("utf-8")
+
+
+def render_unknown(error: UnknownOperation) -> Response:
+    body = {"message": f"ssm-incidents has no operation for {error.method} {error.path}."}
+    return error.status, _headers({"x-amzn-ErrorType": "UnknownOperationException"}), _DUMP(body).encode("utf-8")

@@ -1,0 +1,133 @@
+"""The botocore ``ssm-incidents`` model, precomputed once: operations, routes, checks, renderers."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import Any
+
+import botocore.session
+from botocore.model import OperationModel, ServiceModel, Shape
+
+from .shapes import Check, Render, compile_input, compile_output, convert_text, snake_case
+
+SERVICE_NAME = "ssm-incidents"
+
+
+class OperationSpec:
+    """What the mock needs to know about one operation, taken from the model."""
+
+    def __init__(self, model: OperationModel, input_memo: dict[str, Check], output_memo: dict[str, Any]) -> None:
+        http = model.http
+        self.name: str = model.name
+        self.handler_name: str = snake_case(model.name)
+        self.method: str = http["method"]
+        self.request_uri: str = http["requestUri"]
+        self.success_status: int = int(http.get("responseCode", 200))
+        self.errors: frozenset[str] = frozenset(shape.name for shape in model.error_shapes)
+        self.idempotency_token: str | None = None
+        self.body_members: tuple[str, ...] = ()
+        self.query_members: dict[str, tuple[str, Shape]] = {}
+        self.uri_members: dict[str, tuple[str, Shape]] = {}
+        self.argument_names: dict[str, str] = {}
+        self.check: Check | None = None
+        self.render: Render | None = None
+
+        shape = model.input_shape
+        if shape is not None:
+            body = []
+            for name, member in shape.members.items():
+                self.argument_names[name] = snake_case(name)
+                location = member.serialization.get("location")
+                wire_name = member.serialization.get("name", name)
+                if location == "querystring":
+                    self.query_members[wire_name] = (name, member)
+                elif location == "uri":
+                    self.uri_members[wire_name] = (name, member)
+                else:
+                    body.append(name)
+                if member.metadata.get("idempotencyToken"):
+                    self.idempotency_token = name
+            self.body_members = tuple(body)
+            self.check = compile_input(shape, input_memo)
+        if model.output_shape is not None:
+            self.render = compile_output(model.output_shape, output_memo)
+
+    def uri_regex(self) -> re.Pattern[str]:
+        """The request URI as a regex; the last label may hold ``/`` once decoded."""
+        path = self.request_uri.split("?", 1)[0]
+        parts = re.split(r"\{(\w+)\+?\}", path)
+        pattern = ""
+        for index, part in enumerate(parts):
+            if index % 2:
+                last = index == len(parts) - 2 and parts[-1] == ""
+                pattern += f"(?P<{part}>{'.+' if last else '[^/]+'})"
+            else:
+                pattern += re.escape(part)
+        return re.compile(pattern + "$")
+
+    def coerce_text(self, wire_name: str, value: str | list[str], members: dict[str, tuple[str, Shape]]) -> tuple[str, Any]:
+        name, shape = members[wire_name]
+        if shape.type_name == "list":
+            values = value if isinstance(value, list) else [value]
+            return name, [convert_text(v, shape.member) for v in values]
+        text = value[0] if isinstance(value, list) else value
+        return name, convert_text(text, shape)
+
+
+class ServiceSpec:
+    """All operations plus a router built from their HTTP bindings."""
+
+    def __init__(self) -> None:
+        session = botocore.session.get_session()
+        self.model: ServiceModel = session.get_service_model(SERVICE_NAME)
+        input_memo: dict[str, Check] = {}
+        output_memo: dict[str, Any] = {}
+        self.operations: dict[str, OperationSpec] = {
+            name: OperationSpec(self.model.operation_model(name), input_memo, output_memo)
+            for name in self.model.operation_names
+        }
+        self._static: dict[tuple[str, str], OperationSpec] = {}
+        self._templated: list[tuple[str, re.Pattern[str], OperationSpec]] = []
+        for op in self.operations.values():
+            if "{" in op.request_uri:
+                self._templated.append((op.method, op.uri_regex(), op))
+            else:
+                self._static[(op.method, op.request_uri.split("?", 1)[0])] = op
+        self.error_status: dict[str, int] = {}
+        self.error_render: dict[str, Render | None] = {}
+        for shape in self.model.error_shapes:
+            self.error_status[shape.name] = int(shape.metadata.get("error", {}).get("httpStatusCode", 400))
+            self.error_render[shape.name] = compile_output(shape, output_memo)
+
+    def route(self, method: str, path: str) -> tuple[OperationSpec, dict[str, str]] | None:
+        """The operation for ``method`` + raw ``path`` and its (still encoded) URI labels."""
+        op = self._static.get((method, path))
+        if op is not None:
+            return op, {}
+        for op_method, regex, candidate in self._templated:
+            if op_method == method:
+                match = regex.match(path)
+                if match:
+                    return candidate, match.groupdict()
+        return None
+
+    def path_known(self, path: str) -> bool:
+        """True when some operation has this path under another method."""
+        if any(p == path for _, p in self._static):
+            return True
+        return any(regex.match(path) for _, regex, _ in self._templated)
+
+    @cached_property
+    def paginated(self) -> dict[str, dict[str, Any]]:
+        session = botocore.session.get_session()
+        config = session.get_paginator_model(SERVICE_NAME)._paginator_config
+        return dict(config)
+
+    @cached_property
+    def waiters(self) -> dict[str, Any]:
+        session = botocore.session.get_session()
+        return dict(session.get_waiter_model(SERVICE_NAME)._waiter_config)
+
+
+SPEC = ServiceSpec()

@@ -1,0 +1,10 @@
+"""URL patterns for moto: its ``responses`` mock and its server route ssm-incidents here."""
+
+from .responses import url_handler
+
+url_bases = [r"https?://ssm-incidents(?:-fips)?\.(.+)\.amazonaws\.com(?:\.cn)?"]
+
+url_paths = {
+    "{0}/(?P<operation>[a-zA-Z]+)$": url_handler,
+    "{0}/tags/(?P<resourceArn>.+)$": url_handler,
+}
