@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar, overload
 
 from moto import mock_aws
@@ -98,6 +99,41 @@ class SSMIncidentsMock:
         from moto.core.base_backend import BackendDict
 
         BackendDict.reset()
+
+    def add_finding(
+        self,
+        incident_arn: str,
+        *,
+        cloudformation_stack_arn: str | None = None,
+        codedeploy_deployment_group_arn: str | None = None,
+        deployment_id: str | None = None,
+        start_time: float | datetime | None = None,
+        end_time: float | datetime | None = None,
+        creation_time: float | datetime | None = None,
+        account_id: str | None = None,
+    ) -> str:
+        """Seed a finding on an incident record, as Incident Manager would record one; return its id.
+
+        Give ``cloudformation_stack_arn`` (a stack update) or ``codedeploy_deployment_group_arn``
+        plus ``deployment_id`` (a deployment). ``start_time`` defaults to now; ``end_time`` is
+        omitted unless given (still running). The account defaults to the one in ``incident_arn``.
+        See :func:`ssm_incidents_mock.findings.add_finding`.
+        """
+        from .findings import add_finding
+
+        parts = incident_arn.split(":")
+        partition = parts[1] if len(parts) > 4 else "aws"
+        account = account_id or (parts[4] if len(parts) > 4 and parts[4] else DEFAULT_ACCOUNT_ID)
+        return add_finding(
+            self.backend(account, partition),
+            incident_arn,
+            cloudformation_stack_arn=cloudformation_stack_arn,
+            codedeploy_deployment_group_arn=codedeploy_deployment_group_arn,
+            deployment_id=deployment_id,
+            start_time=start_time,
+            end_time=end_time,
+            creation_time=creation_time,
+        )
 
 
 @overload

@@ -14,6 +14,7 @@ from typing import Any
 
 from moto.core.base_backend import BackendDict, BaseBackend
 
+from .automation import AutomationExecution
 from .findings import FindingsMixin
 from .incidents import IncidentIndex, IncidentsMixin
 from .plans import ResponsePlan, ResponsePlansMixin
@@ -46,12 +47,21 @@ class SSMIncidentsBackend(
         self.incidents = IncidentIndex()
         self.tags: dict[str, dict[str, str]] = {}
         self.idempotency: dict[tuple[str, str], tuple[str, Any]] = {}
+        self.automation_executions: dict[str, AutomationExecution] = {}
         self.last_creation_time = 0.0
         self._seq = itertools.count(1)
 
     def next_seq(self) -> int:
         """A number that orders everything created in this backend."""
         return next(self._seq)
+
+    def clear_incident_manager_data(self) -> None:
+        """Forget what DeleteReplicationSet deletes: the set, plans (and their policies), incidents, tags."""
+        self.replication_set = None
+        self.response_plans.clear()
+        self.incidents = IncidentIndex()
+        self.tags.clear()
+        self.idempotency.clear()
 
 
 ssmincidents_backends: BackendDict[SSMIncidentsBackend] = BackendDict(

@@ -2,18 +2,50 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
+from .automation import start_automation_execution
 from .context import RequestContext
 from .exceptions import ConflictException, not_found
 from .pagination import paginate
 
 if TYPE_CHECKING:
+    from .incidents import IncidentRecord
     from .models import SSMIncidentsBackend
+    from .policies import ResourcePolicy
+
+AUTOMATION_ITEM = "AUTOMATION"
+
+# UpdateResponsePlan's flat incident-template members and the template keys they set.
+_TEMPLATE_FIELDS = {
+    "incident_template_title": "title",
+    "incident_template_impact": "impact",
+    "incident_template_summary": "summary",
+    "incident_template_dedupe_string": "dedupeString",
+    "incident_template_notification_targets": "notificationTargets",
+    "incident_template_tags": "incidentTags",
+}
+
+
+def _no_channel(channel: dict[str, Any] | None) -> bool:
+    return channel is None or "chatbotSns" not in channel
+
+
+def _set_template_field(template: dict[str, Any], key: str, value: Any) -> None:
+    """Replace one template member; an empty value clears an optional one."""
+    if key in ("title", "impact") or value not in ("", [], {}):
+        template[key] = value
+    else:
+        template.pop(key, None)
 
 
 class ResponsePlan:
-    """A response plan. Nested members are kept as the model's plain dicts (camelCase keys)."""
+    """A response plan. Nested members are kept as the model's plain dicts (camelCase keys).
+
+    "Nothing set" is always None, so GetResponsePlan omits a member that was never set and one
+    that was cleared alike (``""`` strings, ``[]`` lists, ``{"empty": {}}`` chat channel).
+    """
 
     def __init__(
         self,
@@ -30,13 +62,15 @@ class ResponsePlan:
         self.arn = arn
         self.name = name
         self.seq = seq
-        self.incident_template = incident_template
-        self.display_name = display_name
-        self.chat_channel = chat_channel
-        self.engagements = engagements
-        self.actions = actions
-        self.integrations = integrations
-        self.policies: dict[str, str] = {}
+        self.incident_template: dict[str, Any] = {}
+        for key, value in incident_template.items():
+            _set_template_field(self.incident_template, key, value)
+        self.display_name = display_name or None
+        self.chat_channel = None if _no_channel(chat_channel) else chat_channel
+        self.engagements = engagements or None
+        self.actions = actions or None
+        self.integrations = integrations or None
+        self.policies: dict[str, ResourcePolicy] = {}
 
     @property
     def chatbot_sns(self) -> list[str] | None:
@@ -46,7 +80,7 @@ class ResponsePlan:
 
 
 class ResponsePlansMixin:
-    """CreateResponsePlan, GetResponsePlan, ListResponsePlans."""
+    """The response-plan operations and the plan actions run at StartIncident."""
 
     response_plans: dict[str, ResponsePlan]
 
@@ -101,5 +135,63 @@ class ResponsePlansMixin:
 
         return paginate("ListResponsePlans", None, after, lambda p: p.seq, max_results or 100, next_token)
 
-    def start_plan_actions(self: SSMIncidentsBackend, ctx: RequestContext, plan: ResponsePlan, record: Any) -> None:
-        """Run the plan's actions for a new incident (SSM automation comes with the full API)."""
+    def update_response_plan(
+        self: SSMIncidentsBackend,
+        ctx: RequestContext,
+        arn: str,
+        display_name: str | None = None,
+        chat_channel: dict[str, Any] | None = None,
+        engagements: list[str] | None = None,
+        actions: list[dict[str, Any]] | None = None,
+        integrations: list[dict[str, Any]] | None = None,
+        **template_fields: Any,
+    ) -> None:
+        """Partial update: omitted members stay; given ones replace; empty values clear."""
+        plan = self.plan(ctx, arn)
+        if display_name is not None:
+            plan.display_name = display_name or None
+        if chat_channel is not None:
+            plan.chat_channel = None if _no_channel(chat_channel) else chat_channel
+        if engagements is not None:
+            plan.engagements = engagements or None
+        if actions is not None:
+            plan.actions = actions or None
+        if integrations is not None:
+            plan.integrations = integrations or None
+        for field, value in template_fields.items():
+            if value is not None:
+                _set_template_field(plan.incident_template, _TEMPLATE_FIELDS[field], value)
+
+    def delete_response_plan(self: SSMIncidentsBackend, ctx: RequestContext, arn: str) -> None:
+        """Delete a plan with its tags and resource policies; a missing plan is no error."""
+        if not self.visible(ctx) or self.response_plans.pop(arn, None) is None:
+            return
+        self.tags.pop(arn, None)
+
+    def start_plan_actions(
+        self: SSMIncidentsBackend, ctx: RequestContext, plan: ResponsePlan, record: IncidentRecord
+    ) -> None:
+        """Start the plan's runbook for a new incident and link it as an AUTOMATION related item."""
+        for action in plan.actions or ():
+            automation = action.get("ssmAutomation")
+            if automation is None:
+                continue
+            involved = [
+                item.identifier["value"]["arn"]
+                for item in record.related_items
+                if item.identifier["type"] == "INVOLVED_RESOURCE" and "arn" in item.identifier["value"]
+            ]
+            execution = start_automation_execution(ctx, automation, record.arn, involved)
+            self.automation_executions[execution.execution_id] = execution
+            record.automation_executions.append({"ssmExecutionArn": execution.arn})
+            item = {
+                "identifier": {"type": AUTOMATION_ITEM, "value": {"arn": execution.arn}},
+                "title": automation["documentName"],
+            }
+            related = self.add_related_item(record, item)
+            self.record_update(
+                ctx,
+                record,
+                [("relatedItems", json.dumps({"itemToAdd": item}, separators=(",", ":")))],
+                references=[{"relatedItemId": related.generated_id}, {"resource": record.arn}],
+            )

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
 from .config import settings
 from .context import RequestContext
+from .exceptions import (
+    ConflictException,
+    ResourceNotFoundException,
+    ServiceQuotaExceededException,
+    ValidationException,
+    not_found,
+)
 from .pagination import paginate
-from .exceptions import ResourceNotFoundException, ServiceQuotaExceededException, not_found
 
 if TYPE_CHECKING:
     from .models import SSMIncidentsBackend
 
 DEFAULT_KEY = "DefaultKey"
+MAX_REGIONS = 3
 
 
 class RegionInfo:
@@ -111,3 +119,72 @@ class ReplicationSetsMixin:
     ) -> tuple[list[str], str | None]:
         arns = [self.replication_set.arn] if self.replication_set is not None else []
         return paginate("ListReplicationSets", None, lambda pos: arns[1:] if pos else arns, lambda a: 1, max_results or 100, next_token)
+
+    def update_replication_set(
+        self: SSMIncidentsBackend, ctx: RequestContext, arn: str, actions: list[dict[str, Any]]
+    ) -> None:
+        """Add or delete one region (the model allows exactly one action with one member set)."""
+        rs = self.get_replication_set(ctx, arn)
+        if rs.status != "ACTIVE":
+            raise ConflictException(
+                f"The replication set {arn} is {rs.status}; wait until it is ACTIVE.", "REPLICATION_SET", arn
+            )
+        action = actions[0]
+        if "addRegionAction" in action:
+            add = action["addRegionAction"]
+            check_new_region(rs, add["regionName"], add.get("sseKmsKeyId"))
+            rs.region_map[add["regionName"]] = RegionInfo(add.get("sseKmsKeyId"), time.time())
+            rs.touch(ctx.caller_arn)
+            return
+        name = action["deleteRegionAction"]["regionName"]
+        if name not in rs.region_map:
+            raise ValidationException(f"The region {name} is not part of the replication set.")
+        if len(rs.region_map) > 1:
+            del rs.region_map[name]
+            rs.touch(ctx.caller_arn)
+            return
+        if rs.deletion_protected:
+            raise ValidationException(
+                f"The region {name} is the last region of the replication set, which is protected from deletion. "
+                "Turn deletion protection off to delete it."
+            )
+        self.clear_incident_manager_data()  # the last region goes: the set and all data go with it
+
+    def delete_replication_set(self: SSMIncidentsBackend, ctx: RequestContext, arn: str) -> None:
+        """Delete the set and with it all Incident Manager data of the account."""
+        rs = self.get_replication_set(ctx, arn)
+        if rs.deletion_protected:
+            raise ValidationException(
+                f"The replication set {arn} is protected from deletion. Turn deletion protection off to delete it."
+            )
+        self.clear_incident_manager_data()
+
+    def update_deletion_protection(
+        self: SSMIncidentsBackend, ctx: RequestContext, arn: str, deletion_protected: bool
+    ) -> None:
+        rs = self.get_replication_set(ctx, arn)
+        rs.deletion_protected = deletion_protected
+        rs.touch(ctx.caller_arn)
+
+
+_REGION_NAME = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
+_KMS_KEY_REGION = re.compile(r"arn:aws[a-z-]*:kms:([a-z0-9-]+):")
+
+
+def check_new_region(rs: ReplicationSet, name: str, key: str | None) -> None:
+    """The semantic rules for adding ``name`` (encrypted with ``key``) to ``rs``."""
+    if _REGION_NAME.fullmatch(name) is None:
+        raise ValidationException(f"The region name '{name}' is not a valid AWS Region.")
+    if name in rs.region_map:
+        raise ValidationException(f"The region {name} is already part of the replication set.")
+    if len(rs.region_map) >= MAX_REGIONS:
+        raise ValidationException(f"A replication set can hold at most {MAX_REGIONS} regions.")
+    key_region = _KMS_KEY_REGION.match(key or "")
+    if key_region is not None and key_region.group(1) != name:
+        raise ValidationException(f"The KMS key {key} must be in the region {name} it encrypts.")
+    uses_default = [info.sse_kms_key_id == DEFAULT_KEY for info in rs.region_map.values()]
+    if uses_default and uses_default[0] != (key in (None, "", DEFAULT_KEY)):
+        raise ValidationException(
+            "All regions of a replication set must use the same kind of KMS key: "
+            "either the AWS owned key (DefaultKey) or customer managed keys."
+        )

@@ -8,6 +8,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from .context import RequestContext
+from .exceptions import ConflictException, ResourceNotFoundException, ValidationException, not_found
 from .filters import FilterKeys, matches_all, parse_filters
 from .pagination import paginate
 
@@ -16,6 +17,10 @@ if TYPE_CHECKING:
     from .models import SSMIncidentsBackend
 
 RECORD_UPDATE = "SSM Incident Record Update"
+# The only event types callers may create, or change an event to (model docs).
+CALLER_EVENT_TYPES = ("Custom Event", "Note")
+# Events IM writes itself carry an ``SSM ...`` type; callers may not change or delete them.
+AUTOMATIC_PREFIX = "SSM "
 
 
 class TimelineEvent:
@@ -165,3 +170,156 @@ class TimelineMixin:
         return paginate(
             "ListTimelineEvents", scope, after, lambda e: [e.event_time, e.seq], max_results or 100, next_token
         )
+
+    # --- timeline events ------------------------------------------------------------------
+
+    def create_timeline_event(
+        self: SSMIncidentsBackend,
+        ctx: RequestContext,
+        incident_record_arn: str,
+        event_time: float,
+        event_type: str,
+        event_data: str,
+        event_references: list[dict[str, str]] | None = None,
+    ) -> TimelineEvent:
+        incident = self.incident(ctx, incident_record_arn)
+        _check_caller_type(event_type, "create")
+        # A caller's event is not a change of the record: no record-update event, no lastModified bump.
+        return self.add_event(incident, event_type, event_data, event_time, _copy_refs(event_references))
+
+    def get_timeline_event(
+        self: SSMIncidentsBackend, ctx: RequestContext, incident_record_arn: str, event_id: str
+    ) -> TimelineEvent:
+        return self._event(ctx, incident_record_arn, event_id)
+
+    def update_timeline_event(
+        self: SSMIncidentsBackend,
+        ctx: RequestContext,
+        incident_record_arn: str,
+        event_id: str,
+        event_time: float | None = None,
+        event_type: str | None = None,
+        event_data: str | None = None,
+        event_references: list[dict[str, str]] | None = None,
+    ) -> None:
+        event = self._event(ctx, incident_record_arn, event_id)
+        _check_editable(event, "update")
+        if event_type is not None:
+            _check_caller_type(event_type, "update")
+            event.event_type = event_type
+        if event_time is not None:
+            event.event_time = event_time
+        if event_data is not None:
+            event.event_data = event_data
+        if event_references is not None:  # replaces the whole list; [] clears it
+            event.event_references = _copy_refs(event_references)
+        event.event_updated_time = time.time()
+
+    def delete_timeline_event(
+        self: SSMIncidentsBackend, ctx: RequestContext, incident_record_arn: str, event_id: str
+    ) -> None:
+        incident = self.incidents.get(incident_record_arn) if self.visible(ctx) else None
+        event = incident.timeline.get(event_id) if incident is not None else None
+        if incident is None or event is None:
+            return  # the operation models no ResourceNotFoundException
+        _check_editable(event, "delete")
+        del incident.timeline[event_id]
+
+    def _event(self: SSMIncidentsBackend, ctx: RequestContext, incident_record_arn: str, event_id: str) -> TimelineEvent:
+        incident = self.incident(ctx, incident_record_arn)
+        event = incident.timeline.get(event_id)
+        if event is None:
+            raise not_found("TIMELINE_EVENT", event_id, f"timeline event in incident record {incident_record_arn} with ID")
+        return event
+
+    # --- related items --------------------------------------------------------------------
+
+    def update_related_items(
+        self: SSMIncidentsBackend,
+        ctx: RequestContext,
+        incident_record_arn: str,
+        related_items_update: dict[str, Any],
+    ) -> None:
+        incident = self.incident(ctx, incident_record_arn)
+        if "itemToAdd" in related_items_update:
+            wanted = related_items_update["itemToAdd"]
+            if _find_item(incident, wanted["identifier"]) is not None:
+                raise ConflictException(
+                    f"The related item {_describe(wanted['identifier'])} already exists in incident record "
+                    f"{incident.arn}.",
+                    identifier=incident.arn,
+                )
+            item = self.add_related_item(incident, wanted)
+            update: dict[str, Any] = {"itemToAdd": item.as_update()}
+        else:
+            identifier = related_items_update["itemToRemove"]
+            found = _find_item(incident, identifier)
+            if found is None:
+                error = ResourceNotFoundException(
+                    f"The related item {_describe(identifier)} does not exist in incident record {incident.arn}.",
+                    "INCIDENT_RECORD",
+                    incident.arn,
+                )
+                error.members.pop("resourceType")  # no resource type names a related item
+                raise error
+            item = found
+            incident.related_items.remove(item)
+            update = {"itemToRemove": item.identifier}
+        self.record_update(
+            ctx,
+            incident,
+            [("relatedItems", json.dumps(update, separators=(",", ":")))],
+            references=[{"relatedItemId": item.generated_id}, {"resource": incident.arn}],
+        )
+
+    def list_related_items(
+        self: SSMIncidentsBackend,
+        ctx: RequestContext,
+        incident_record_arn: str,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> tuple[list[RelatedItem], str | None]:
+        incident = self.incidents.get(incident_record_arn) if self.visible(ctx) else None
+        items = list(incident.related_items) if incident is not None else []
+
+        def after(position: int | None) -> Any:
+            for item in reversed(items):  # newest first
+                if position is None or item.seq < position:
+                    yield item
+
+        return paginate(
+            "ListRelatedItems", [incident_record_arn], after, lambda i: i.seq, max_results or 100, next_token
+        )
+
+
+def _check_caller_type(event_type: str, verb: str) -> None:
+    if event_type not in CALLER_EVENT_TYPES:
+        raise ValidationException(
+            f"Cannot {verb} a timeline event of type '{event_type}'. "
+            f"Allowed event types: {', '.join(CALLER_EVENT_TYPES)}."
+        )
+
+
+def _check_editable(event: TimelineEvent, verb: str) -> None:
+    if event.event_type.startswith(AUTOMATIC_PREFIX):
+        raise ValidationException(
+            f"Cannot {verb} timeline event {event.event_id}: events of type '{event.event_type}' "
+            "are written by Incident Manager."
+        )
+
+
+def _copy_refs(references: list[dict[str, str]] | None) -> list[dict[str, str]] | None:
+    return None if references is None else [dict(ref) for ref in references]
+
+
+def _find_item(incident: IncidentRecord, identifier: dict[str, Any]) -> RelatedItem | None:
+    """The related item with this exact identifier (type and value), if any."""
+    for item in incident.related_items:
+        if item.identifier == identifier:
+            return item
+    return None
+
+
+def _describe(identifier: dict[str, Any]) -> str:
+    value = json.dumps(identifier.get("value"), separators=(",", ":"), sort_keys=True)
+    return f"of type {identifier.get('type')} with value {value}"

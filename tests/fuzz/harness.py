@@ -1,0 +1,208 @@
+"""What every fuzz suite shares: budgets, request counting, the seeded world, state snapshots, invariants."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections import Counter
+from datetime import datetime, timezone
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from hypothesis import HealthCheck, settings
+
+from ssm_incidents_mock.models import SSMIncidentsBackend, ssmincidents_backends
+from ssm_incidents_mock.spec import SPEC
+from tests.fuzz.model import World, output_problems
+
+LONG = os.environ.get("SSM_INCIDENTS_FUZZ_LONG", "").strip().lower() in ("1", "true", "yes", "on")
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+
+# Operations that still answer "not implemented" (a 500) are excluded from the 5xx invariant,
+# and only while their backend method is missing. This list must be empty when the work is done.
+PENDING_OPERATIONS: frozenset[str] = frozenset()
+
+
+def fuzz_settings(ci_examples: int, long_examples: int) -> settings:
+    """Reproducible and bounded in CI (derandomized, no example database); much larger when LONG."""
+    return settings(
+        max_examples=long_examples if LONG else ci_examples,
+        deadline=None,
+        derandomize=not LONG,
+        database=None,
+        print_blob=True,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.filter_too_much,
+            HealthCheck.data_too_large,
+            HealthCheck.function_scoped_fixture,
+        ],
+    )
+
+
+class RequestCounter:
+    """Requests sent per suite, reported at the end of the session (see conftest)."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.findings: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def add(self, suite: str, n: int = 1) -> None:
+        with self._lock:
+            self.counts[suite] += n
+
+
+COUNTER = RequestCounter()
+
+
+def client(endpoint_url: str | None = None, region: str = REGION, **extra: Any) -> Any:
+    """A boto3 client that lets every value through to the service (no client-side validation)."""
+    config = Config(parameter_validation=False, retries={"max_attempts": 1, "mode": "standard"}, **extra)
+    kwargs: dict[str, Any] = {"region_name": region, "config": config}
+    if endpoint_url:
+        kwargs.update(endpoint_url=endpoint_url, aws_access_key_id="testing", aws_secret_access_key="testing")
+    return boto3.client("ssm-incidents", **kwargs)
+
+
+def backend(account: str = ACCOUNT) -> SSMIncidentsBackend:
+    return ssmincidents_backends[account]["aws"]
+
+
+def pending(op_name: str) -> bool:
+    """True while ``op_name`` is excluded because its backend method does not exist yet."""
+    op = SPEC.operations[op_name]
+    return op_name in PENDING_OPERATIONS and not hasattr(SSMIncidentsBackend, op.handler_name)
+
+
+# --------------------------------------------------------------------------- world
+
+
+POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "Share",
+                "Effect": "Allow",
+                "Principal": {"AWS": "111122223333"},
+                "Action": ["ssm-incidents:GetResponsePlan"],
+                "Resource": "*",
+            }
+        ],
+    }
+)
+
+
+def build_world(c: Any, suite: str) -> World:
+    """Create a replication set, a plan, an incident, an event, a policy; return their identifiers."""
+    world: World = {"arn": [], "event_id": [], "policy_id": [], "related_item_id": [], "region": ["us-east-1", "us-west-2", "eu-west-1"]}
+    rs = c.create_replication_set(regions={REGION: {}})["arn"]
+    plan = c.create_response_plan(name="fuzz-plan", incidentTemplate={"title": "T", "impact": 3}, tags={"team": "a"})["arn"]
+    incident = c.start_incident(responsePlanArn=plan)["incidentRecordArn"]
+    event = c.create_timeline_event(
+        incidentRecordArn=incident, eventTime=datetime(2024, 1, 1, tzinfo=timezone.utc), eventType="Custom Event", eventData="d"
+    )["eventId"]
+    items = c.list_related_items(incidentRecordArn=incident)["relatedItems"]
+    policy = c.put_resource_policy(resourceArn=plan, policy=POLICY)["policyId"]
+    COUNTER.add(suite, 6)
+    world["arn"] += [plan, incident, rs]
+    world["event_id"].append(event)
+    world["policy_id"].append(policy)
+    world["related_item_id"] += [i["generatedId"] for i in items if i.get("generatedId")]
+    # identifiers that look right but name nothing
+    world["arn"].append(plan.rsplit("/", 1)[0] + "/missing")
+    world["event_id"].append("00000000-0000-0000-0000-000000000000")
+    return world
+
+
+def reset_backend(account: str = ACCOUNT) -> None:
+    backend(account).reset()
+
+
+# --------------------------------------------------------------------------- state
+
+
+def freeze(obj: Any, seen: frozenset[int] = frozenset()) -> Any:
+    """A plain, comparable copy of backend state (public attributes of objects, recursively)."""
+    if obj is None or isinstance(obj, (str, int, float, bool, bytes)):
+        return obj
+    if id(obj) in seen:
+        return "<cycle>"
+    seen = seen | {id(obj)}
+    if isinstance(obj, dict):
+        return {repr(k): freeze(v, seen) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        items = [freeze(v, seen) for v in obj]
+        return sorted(items, key=repr) if isinstance(obj, (set, frozenset)) else items
+    names: list[str] = []
+    for cls in type(obj).__mro__:
+        names += [n for n in getattr(cls, "__slots__", ()) if n != "__dict__"]
+    names += list(getattr(obj, "__dict__", {}))
+    out = {}
+    for name in names:
+        if name.startswith("_") or name in ("lock",):
+            continue
+        value = getattr(obj, name, None)
+        if callable(value) and not isinstance(value, (dict, list)):
+            continue
+        out[name] = freeze(value, seen)
+    return {type(obj).__name__: out}
+
+
+def snapshot(account: str = ACCOUNT) -> Any:
+    state = freeze(backend(account))
+    state[type(backend(account)).__name__].pop("idempotency", None)  # rendered answers carry request ids
+    return state
+
+
+# --------------------------------------------------------------------------- invariants
+
+
+def check_answer(op_name: str, params: Any, broken: bool, outcome: Any, before: Any, after: Any) -> None:
+    """The contract: modeled 4xx (ValidationException when broken) changing nothing, or a shaped success."""
+    op = SPEC.operations[op_name]
+    if isinstance(outcome, ClientError):
+        response = outcome.response
+        code = response["Error"]["Code"]
+        status = response["ResponseMetadata"]["HTTPStatusCode"]
+        message = response["Error"].get("Message", "")
+        if pending(op_name) and code == "InternalServerException":
+            return
+        assert status < 500, (op_name, code, message, params)
+        assert code in op.errors, f"{op_name} answered unmodeled {code}: {message} for {params!r}"
+        assert status == SPEC.error_status[code], (op_name, code, status)
+        assert message.strip(), (op_name, code, "empty message")
+        if broken:
+            assert code == "ValidationException", f"{op_name} answered {code} ({message}) to invalid {params!r}"
+        assert before == after, f"{op_name} changed state although it answered {code}: {message}"
+        return
+    assert not broken, f"{op_name} accepted an input that breaks the model: {params!r}"
+    status = outcome["ResponseMetadata"]["HTTPStatusCode"]
+    assert status == op.success_status, (op_name, status)
+    problems = output_problems(SPEC.model.operation_model(op_name).output_shape, outcome)
+    assert not problems, (op_name, problems)
+
+
+def call(c: Any, op_name: str, params: dict[str, Any]) -> Any:
+    """The parsed answer, or the ClientError."""
+    method = getattr(c, SPEC.operations[op_name].handler_name)
+    try:
+        return method(**params)
+    except ClientError as error:
+        return error
+
+
+class Deadline:
+    """A time bound for loops."""
+
+    def __init__(self, seconds: float) -> None:
+        self.end = time.monotonic() + seconds
+
+    def __bool__(self) -> bool:
+        return time.monotonic() < self.end
