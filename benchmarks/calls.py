@@ -22,15 +22,18 @@ CALLS = ("GetIncidentRecord", "StartIncident", "UpdateIncidentRecord", "ListInci
 EVENT_TIME = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 
 
-def pinned_client(account_id: str) -> BaseClient:
-    """A boto3 client whose requests the mock serves from ``account_id``'s backend."""
-    c = client()
+def pin(c: BaseClient, account_id: str) -> BaseClient:
+    """Make the mock serve ``c``'s requests from ``account_id``'s backend."""
 
-    def pin(request: Any, **_: Any) -> None:
+    def add_header(request: Any, **_: Any) -> None:
         request.headers["x-moto-account-id"] = account_id
 
-    c.meta.events.register("before-sign.ssm-incidents", pin)
+    c.meta.events.register("before-sign.ssm-incidents", add_header)
     return c
+
+
+def pinned_client(account_id: str) -> BaseClient:
+    return pin(client(), account_id)
 
 
 class State:

@@ -88,7 +88,11 @@ SCENARIO: list[Step] = [
     ("ListResponsePlans", lambda ids: {}, None),
     ("GetResponsePlan", lambda ids: {"arn": ids["plan"]}, None),
     ("UpdateResponsePlan", lambda ids: {"arn": ids["plan"]}, None),
-    ("PutResourcePolicy", lambda ids: {"resourceArn": ids["plan"], "policy": _policy(ids)}, _keep("policy", "policyId")),
+    (
+        "PutResourcePolicy",
+        lambda ids: {"resourceArn": ids["plan"], "policy": _policy(ids)},
+        _keep("policy", "policyId"),
+    ),
     ("GetResourcePolicies", lambda ids: {"resourceArn": ids["plan"]}, None),
     ("DeleteResourcePolicy", lambda ids: {"resourceArn": ids["plan"], "policyId": ids["policy"]}, None),
     ("TagResource", lambda ids: {"resourceArn": ids["plan"], "tags": {"team": "coverage"}}, None),

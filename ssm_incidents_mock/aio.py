@@ -109,5 +109,5 @@ def enable() -> bool:
             await _buffer_async_body(request)
             return await do_get_response(self, request, operation_model, context)
 
-        endpoint.AioEndpoint._do_get_response = _do_get_response  # type: ignore[method-assign]
+        endpoint.AioEndpoint._do_get_response = _do_get_response
     return True

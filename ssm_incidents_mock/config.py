@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+STRICT_ENV = "SSM_INCIDENTS_MOCK_STRICT"
+
 
 def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
@@ -14,11 +16,23 @@ class Settings:
 
     Lenient (the default) serves an account without a replication set as if its set held the
     calling region. Set ``SSM_INCIDENTS_MOCK_STRICT=true``, pass ``strict=True`` to
-    ``mock_ssm_incidents`` or ``--strict`` to the server to require one.
+    ``mock_ssm_incidents`` or ``--strict`` to the server to require one. An explicit setting
+    (``strict_override``) wins over the environment variable, which is read on every call so
+    that it can be changed while the process runs (e.g. by ``monkeypatch.setenv``).
     """
 
     def __init__(self) -> None:
-        self.strict_replication_set = _env_flag("SSM_INCIDENTS_MOCK_STRICT")
+        self.strict_override: bool | None = None
+
+    @property
+    def strict_replication_set(self) -> bool:
+        if self.strict_override is not None:
+            return self.strict_override
+        return _env_flag(STRICT_ENV)
+
+    @strict_replication_set.setter
+    def strict_replication_set(self, value: bool | None) -> None:
+        self.strict_override = value
 
 
 settings = Settings()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Mapping
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -55,15 +56,30 @@ class RequestContext:
     @cached_property
     def caller_arn(self) -> str:
         """The principal ARN moto's STS reports for this access key."""
-        try:
-            from moto.sts.models import sts_backends
+        key = self.access_key or ""
+        if not key.startswith(_MOTO_KEY_PREFIXES):  # a key moto never issued: its default identity
+            return _default_identity(self.account_id, self.partition, self.region)
+        return _identity(self.account_id, self.partition, self.region, key)
 
-            _, arn, _ = sts_backends[self.account_id][self.partition].get_caller_identity(
-                self.access_key or "", self.region
-            )
-            return str(arn)
-        except Exception:  # moto internals moved: fall back to moto's default identity
-            return f"arn:{self.partition}:sts::{self.account_id}:user/moto"
+
+# moto's IAM and STS issue access keys only with these prefixes; for any other key STS reports a
+# default identity that depends on account and region alone, so it is looked up once.
+_MOTO_KEY_PREFIXES = ("AKIA", "ASIA")
+
+
+def _identity(account_id: str, partition: str, region: str, access_key: str) -> str:
+    try:
+        from moto.sts.models import sts_backends
+
+        _, arn, _ = sts_backends[account_id][partition].get_caller_identity(access_key, region)
+        return sys.intern(str(arn))  # one string per principal, however many records it writes
+    except Exception:  # moto internals moved: fall back to moto's default identity
+        return f"arn:{partition}:sts::{account_id}:user/moto"
+
+
+@lru_cache(maxsize=1024)
+def _default_identity(account_id: str, partition: str, region: str) -> str:
+    return _identity(account_id, partition, region, "")
 
 
 def _account_id(headers: Mapping[str, str], access_key: str | None) -> str:

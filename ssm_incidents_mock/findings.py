@@ -26,7 +26,7 @@ DEFAULT_PAGE_SIZE = 20  # ListIncidentFindings maxResults is 1-20 in the model
 class Finding:
     """One finding; ``details`` is the model's ``FindingDetails`` union as a plain dict."""
 
-    __slots__ = ("id", "creation_time", "last_modified_time", "details", "seq")
+    __slots__ = ("creation_time", "details", "id", "last_modified_time", "seq")
 
     def __init__(self, details: dict[str, Any], creation_time: float, seq: int) -> None:
         self.id = str(uuid.uuid4())
@@ -74,7 +74,11 @@ def add_finding(
         else:
             if not deployment_id:
                 raise ValueError("A CodeDeploy finding needs deployment_id.")
-            body = {"deploymentGroupArn": codedeploy_deployment_group_arn, "deploymentId": deployment_id, "startTime": start}
+            body = {
+                "deploymentGroupArn": codedeploy_deployment_group_arn,
+                "deploymentId": deployment_id,
+                "startTime": start,
+            }
             kind = "codeDeployDeployment"
         if end_time is not None:
             body["endTime"] = _epoch(end_time)
@@ -128,4 +132,3 @@ class FindingsMixin:
             max_results or DEFAULT_PAGE_SIZE,
             next_token,
         )
-

@@ -26,23 +26,23 @@ START_MARKER_DATA = json.dumps("Incident Started")
 class IncidentRecord:
     __slots__ = (
         "arn",
-        "seq",
-        "title",
-        "summary",
-        "impact",
-        "status",
-        "creation_time",
-        "resolved_time",
-        "last_modified_by",
-        "last_modified_time",
-        "dedupe_string",
-        "incident_record_source",
         "automation_executions",
         "chat_channel",
-        "notification_targets",
-        "timeline",
-        "related_items",
+        "creation_time",
+        "dedupe_string",
         "findings",
+        "impact",
+        "incident_record_source",
+        "last_modified_by",
+        "last_modified_time",
+        "notification_targets",
+        "related_items",
+        "resolved_time",
+        "seq",
+        "status",
+        "summary",
+        "timeline",
+        "title",
     )
 
     def __init__(self, arn: str, seq: int, creation_time: float, caller: str) -> None:
@@ -91,7 +91,8 @@ class IncidentIndex:
         self.seqs: list[int] = []
         self.by_status: dict[str, list[int]] = {}
         self.by_impact: dict[int, list[int]] = {}
-        self.open_by_dedupe: dict[str, IncidentRecord] = {}
+        # dedupe string -> the OPEN records carrying it, oldest first (almost always one)
+        self.open_by_dedupe: dict[str, list[IncidentRecord]] = {}
 
     def __len__(self) -> int:
         return len(self.by_arn)
@@ -106,27 +107,43 @@ class IncidentIndex:
         self.by_status.setdefault(record.status, []).append(record.seq)
         self.by_impact.setdefault(record.impact, []).append(record.seq)
         if record.status == "OPEN":
-            self.open_by_dedupe.setdefault(record.dedupe_string, record)
+            self._index_open(record)
+
+    def open_with(self, dedupe: str) -> IncidentRecord | None:
+        """The oldest OPEN record with this dedupe string: the one new incidents fold into."""
+        records = self.open_by_dedupe.get(dedupe)
+        return records[0] if records else None
 
     def remove(self, record: IncidentRecord) -> None:
-        del self.by_arn[record.arn]
-        del self.by_seq[record.seq]
         _discard(self.seqs, record.seq)
         _discard(self.by_status[record.status], record.seq)
         _discard(self.by_impact[record.impact], record.seq)
-        if self.open_by_dedupe.get(record.dedupe_string) is record:
-            del self.open_by_dedupe[record.dedupe_string]
+        self._unindex_open(record)
+        del self.by_arn[record.arn]
+        del self.by_seq[record.seq]
+
+    def _index_open(self, record: IncidentRecord) -> None:
+        records = self.open_by_dedupe.setdefault(record.dedupe_string, [])
+        records.append(record)
+        records.sort(key=lambda r: r.seq)
+
+    def _unindex_open(self, record: IncidentRecord) -> None:
+        records = self.open_by_dedupe.get(record.dedupe_string)
+        if records and record in records:
+            records.remove(record)
+            if not records:
+                del self.open_by_dedupe[record.dedupe_string]
 
     def change(self, record: IncidentRecord, status: str | None, impact: int | None) -> None:
         """Apply a status and/or impact change to the record and its indexes."""
         if status is not None and status != record.status:
             _discard(self.by_status[record.status], record.seq)
             insort(self.by_status.setdefault(status, []), record.seq)
-            if record.status == "OPEN" and self.open_by_dedupe.get(record.dedupe_string) is record:
-                del self.open_by_dedupe[record.dedupe_string]
-            if status == "OPEN":
-                self.open_by_dedupe.setdefault(record.dedupe_string, record)
             record.status = status
+            if status == "OPEN":
+                self._index_open(record)
+            else:
+                self._unindex_open(record)
         if impact is not None and impact != record.impact:
             _discard(self.by_impact[record.impact], record.seq)
             insort(self.by_impact.setdefault(impact, []), record.seq)
@@ -185,8 +202,10 @@ class IncidentsMixin:
         template = plan.incident_template
         dedupe = template.get("dedupeString")
         if dedupe:
-            existing = self.incidents.open_by_dedupe.get(dedupe)
+            existing = self.incidents.open_with(dedupe)
             if existing is not None:
+                if trigger_details:  # the trigger is folded into the open incident
+                    self._add_trigger_event(existing, trigger_details, created=False)
                 return existing.arn
 
         now = max(time.time(), self.last_creation_time + 1e-6)
@@ -213,23 +232,10 @@ class IncidentsMixin:
 
         self.add_event(record, "Custom Event", START_MARKER_DATA, event_time=float(math.floor(now)))
         if trigger_details:
-            self.add_event(
-                record,
-                "SSM Incident Trigger",
-                json.dumps(
-                    {
-                        "createdIncident": True,
-                        "incidentSource": trigger_details["source"],
-                        "triggerArn": trigger_details.get("triggerArn"),
-                        "rawData": trigger_details.get("rawData"),
-                    },
-                    separators=(",", ":"),
-                ),
-                event_time=trigger_details["timestamp"],
-                references=[{"resource": arn}],
-            )
+            self._add_trigger_event(record, trigger_details, created=True)
         for item in related_items or ():
-            self.add_related_item(record, item)
+            if not any(known.identifier == item["identifier"] for known in record.related_items):
+                self.add_related_item(record, item)
         self.start_plan_actions(ctx, plan, record)
         parent = {
             "identifier": {
@@ -246,6 +252,23 @@ class IncidentsMixin:
             references=[{"relatedItemId": related.generated_id}, {"resource": arn}],
         )
         return arn
+
+    def _add_trigger_event(
+        self: SSMIncidentsBackend, record: IncidentRecord, trigger_details: dict[str, Any], created: bool
+    ) -> None:
+        data = {
+            "createdIncident": created,
+            "incidentSource": trigger_details["source"],
+            "triggerArn": trigger_details.get("triggerArn"),
+            "rawData": trigger_details.get("rawData"),
+        }
+        self.add_event(
+            record,
+            "SSM Incident Trigger",
+            json.dumps(data, separators=(",", ":")),
+            event_time=trigger_details["timestamp"],
+            references=[{"resource": record.arn}],
+        )
 
     def get_incident_record(self: SSMIncidentsBackend, ctx: RequestContext, arn: str) -> IncidentRecord:
         return self.incident(ctx, arn)

@@ -88,6 +88,10 @@ def register() -> None:
         if not getattr(BotocoreStubber.__call__, "ssm_incidents_mock", False):
             BotocoreStubber.__call__ = _wrap_stubber_call(BotocoreStubber.__call__)  # type: ignore[method-assign]
         _add_to_running_responses_mock()
+        if importlib.util.find_spec("aiobotocore") is not None:  # let aiobotocore use moto's in-process answers
+            from .aio import enable as enable_aiobotocore
+
+            enable_aiobotocore()
         _registered = True
 
 

@@ -18,6 +18,7 @@ from moto.core.models import MockAWS
 
 from .config import settings
 from .context import DEFAULT_ACCOUNT_ID
+from .incidents import IncidentRecord
 from .integration import register
 from .models import SSMIncidentsBackend, ssmincidents_backends
 
@@ -35,20 +36,20 @@ class SSMIncidentsMock:
         register()
         self.strict = strict
         self._aws = mock_aws(config=config)  # type: ignore[arg-type]
-        self._saved_strict: list[bool] = []
+        self._saved_strict: list[bool | None] = []
 
     # --- switching ------------------------------------------------------------------------
 
     def start(self, reset: bool = True) -> None:
-        self._saved_strict.append(settings.strict_replication_set)
+        self._saved_strict.append(settings.strict_override)
         if self.strict is not None:
-            settings.strict_replication_set = self.strict
+            settings.strict_override = self.strict
         self._aws.start(reset=reset)
 
     def stop(self, remove_data: bool = True) -> None:
         self._aws.stop(remove_data=remove_data)
         if self._saved_strict:
-            settings.strict_replication_set = self._saved_strict.pop()
+            settings.strict_override = self._saved_strict.pop()
 
     def __enter__(self) -> SSMIncidentsMock:
         self.start()
@@ -61,7 +62,7 @@ class SSMIncidentsMock:
         if inspect.isclass(func):
             # moto's class decoration (unittest setUp handling included) calls back into
             # ``self(method, reset=..., remove_data=...)`` for every test method.
-            return MockAWS._decorate_class(self, func)  # type: ignore[arg-type]
+            return MockAWS._decorate_class(self, func)  # type: ignore[arg-type,return-value]
         if inspect.iscoroutinefunction(func):
 
             @functools.wraps(func)
@@ -93,6 +94,10 @@ class SSMIncidentsMock:
     def backend(self, account_id: str = DEFAULT_ACCOUNT_ID, partition: str = "aws") -> SSMIncidentsBackend:
         """The backend holding ``account_id``'s Incident Manager state."""
         return ssmincidents_backends[account_id][partition]
+
+    def incident_records(self, account_id: str = DEFAULT_ACCOUNT_ID, partition: str = "aws") -> list[IncidentRecord]:
+        """The account's incident records, oldest first: a read-only view for assertions."""
+        return sorted(self.backend(account_id, partition).incidents.by_arn.values(), key=lambda r: r.seq)
 
     def reset(self) -> None:
         """Drop all state of every mocked service, as moto's reset does."""

@@ -38,6 +38,8 @@ def encode_token(operation: str, scope: Any, position: Any) -> str:
 
 def decode_token(operation: str, scope: Any, token: str) -> Any:
     blob, _, signature = token.partition(".")
+    if not token.isascii():  # compare_digest refuses non-ASCII text; no token of ours has any
+        raise ValidationException("The nextToken is not valid.")
     expected = hmac.new(_SECRET, blob.encode(), hashlib.sha256).hexdigest()[:24]
     if not signature or not hmac.compare_digest(signature, expected):
         raise ValidationException("The nextToken is not valid.")

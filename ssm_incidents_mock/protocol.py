@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-import uuid
+import os
+import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qs, unquote
+from urllib.parse import unquote
 
 from .exceptions import ServiceError, ValidationException
 from .shapes import format_errors
@@ -15,7 +16,27 @@ from .spec import SPEC, OperationSpec
 Response = tuple[int, dict[str, str], bytes]
 
 MAX_BODY_BYTES = 1024 * 1024  # larger request bodies are refused (documented in docs/server.md)
-_DUMP = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+_DUMP_TEXT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+_DUMP_ASCII = json.JSONEncoder(separators=(",", ":")).encode
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _DUMP(payload: Any) -> str:
+    """Compact JSON; escaped when a string holds a lone surrogate, which UTF-8 cannot encode."""
+    text = _DUMP_TEXT(payload)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _DUMP_ASCII(payload)
+    return text
+
+
+def _dump_bytes(payload: Any) -> bytes:
+    """``_DUMP(payload)`` as UTF-8, encoded once."""
+    try:
+        return _DUMP_TEXT(payload).encode("utf-8")
+    except UnicodeEncodeError:
+        return _DUMP_ASCII(payload).encode("utf-8")
 
 
 class Request:
@@ -67,19 +88,23 @@ def parse(request: Request) -> tuple[OperationSpec, dict[str, Any]]:
                 raise ValidationException("The request body could not be parsed as a JSON object.") from None
             if not isinstance(data, dict):
                 raise ValidationException("The request body must be a JSON object.")
+            raw = body if isinstance(body, bytes) else body.encode("utf-8", "surrogatepass")
+            if _SURROGATE_ESCAPE.search(raw) and _has_lone_surrogate(data):
+                raise ValidationException("The request body holds a \\u escape of a lone UTF-16 surrogate.")
             for name in op.body_members:
                 value = data.get(name)
                 if value is not None:
                     params[name] = value
     try:
         if op.query_members and request.query:
-            for key, values in parse_qs(request.query, keep_blank_values=True, errors="strict").items():
+            for key, values in _parse_query(request.query).items():
                 if key in op.query_members:
                     name, value = op.coerce_text(key, values, op.query_members)
                     params[name] = value
-        for label, raw in labels.items():
-            name, value = op.coerce_text(label, unquote(raw, errors="strict"), op.uri_members)
-            params[name] = value
+        for label, raw_label in labels.items():
+            if raw_label:  # an empty label is a missing member
+                name, value = op.coerce_text(label, unquote(raw_label, errors="strict"), op.uri_members)
+                params[name] = value
     except UnicodeDecodeError:
         raise ValidationException("The request URI is not valid percent-encoded UTF-8.") from None
     if op.check is not None:
@@ -90,8 +115,38 @@ def parse(request: Request) -> tuple[OperationSpec, dict[str, Any]]:
     return op, params
 
 
+def _parse_query(query: str) -> dict[str, list[str]]:
+    """``parse_qs(query, keep_blank_values=True, errors="strict")`` without its overhead."""
+    out: dict[str, list[str]] = {}
+    for part in query.split("&"):
+        if part:
+            key, _, value = part.partition("=")
+            out.setdefault(_unquote_plus(key), []).append(_unquote_plus(value))
+    return out
+
+
+def _unquote_plus(text: str) -> str:
+    if "+" in text:
+        text = text.replace("+", " ")
+    return unquote(text, errors="strict") if "%" in text else text
+
+
+def _has_lone_surrogate(data: Any) -> bool:
+    try:
+        _DUMP_TEXT(data).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _request_id() -> str:
+    """A random (version 4) UUID as text; cheaper than ``str(uuid.uuid4())``."""
+    h = os.urandom(16).hex()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
+
+
 def _headers(extra: dict[str, str] | None = None) -> dict[str, str]:
-    headers = {"Content-Type": "application/json", "x-amzn-RequestId": str(uuid.uuid4())}
+    headers = {"Content-Type": "application/json", "x-amzn-RequestId": _request_id()}
     if extra:
         headers.update(extra)
     return headers
@@ -101,7 +156,7 @@ def render_result(op: OperationSpec, result: Any) -> Response:
     if op.success_status == 204:
         return 204, _headers(), b""
     payload = op.render(result) if op.render is not None and result is not None else {}
-    return op.success_status, _headers(), _DUMP(payload).encode("utf-8")
+    return op.success_status, _headers(), _dump_bytes(payload)
 
 
 def render_error(op: OperationSpec | None, error: ServiceError) -> Response:
@@ -116,9 +171,9 @@ def render_error(op: OperationSpec | None, error: ServiceError) -> Response:
         render = SPEC.error_render.get(code)
         members = render(error.members) if render is not None else {}
     body = {"message": message, **members}
-    return SPEC.error_status.get(code, 400), _headers({"x-amzn-ErrorType": code}), _DUMP(body).encode("utf-8")
+    return SPEC.error_status.get(code, 400), _headers({"x-amzn-ErrorType": code}), _dump_bytes(body)
 
 
 def render_unknown(error: UnknownOperation) -> Response:
     body = {"message": f"ssm-incidents has no operation for {error.method} {error.path}."}
-    return error.status, _headers({"x-amzn-ErrorType": "UnknownOperationException"}), _DUMP(body).encode("utf-8")
+    return error.status, _headers({"x-amzn-ErrorType": "UnknownOperationException"}), _dump_bytes(body)

@@ -135,8 +135,11 @@ class SSMIncidentsResponse:
         return {"findings": findings, "nextToken": token}
 
 
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str).encode
+
+
 def _fingerprint(params: dict[str, Any]) -> str:
-    return json.dumps(params, sort_keys=True, separators=(",", ":"), default=str)
+    return _CANONICAL_JSON(params)
 
 
 def handle(request: Request, host: str) -> Response:

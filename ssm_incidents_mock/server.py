@@ -28,7 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from .config import settings
-from .exceptions import InternalServerException, ServiceError, ValidationException
+from .exceptions import InternalServerException, ValidationException
 from .models import SSMIncidentsBackend, ssmincidents_backends
 from .protocol import MAX_BODY_BYTES, Request, Response, render_error
 from .responses import handle
@@ -44,6 +44,7 @@ IDLE_TIMEOUT_SECONDS = 300.0  # an idle keep-alive connection (or a stalled body
 DRAIN_LIMIT_BYTES = 64 * 1024 * 1024  # an oversized body up to this size is read and discarded, larger ones close
 
 _SCOPE_SERVICE = re.compile(r"Credential=[^/,\s]+/\d{8}/[^/]+/([^/]+)/")
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _JSON_TYPE = re.compile(r"^application/(?:[\w.+-]*\+)?(?:x-amz-)?json(?:-[\d.]+)?$")
 _DUMP = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
@@ -214,13 +215,17 @@ class RequestHandler(BaseHTTPRequestHandler):
         body = self._read_body()
         if path.startswith(CONTROL_PREFIX) or path == MOTO_RESET_PATH:
             return control_response(self.command, path)
+        if "%" in path and _BAD_PERCENT.search(path):  # invalid UTF-8 after decoding is caught by the parser
+            return _validation_error("The request URI is not valid percent-encoded UTF-8.")
         service = foreign_service(headers)  # type: ignore[arg-type]
         if service is not None:
             message = (
                 f"This endpoint serves {SERVICE_NAME} only; the request is signed for '{service}'. "
                 "Run 'ssm-incidents-mock moto-server' to serve ssm-incidents next to moto's services."
             )
-            return _json_response(400, "UnknownServiceException", {"__type": "UnknownServiceException", "message": message})
+            return _json_response(
+                400, "UnknownServiceException", {"__type": "UnknownServiceException", "message": message}
+            )
         if body:
             error = content_type_error(headers)  # type: ignore[arg-type]
             if error is not None:
@@ -250,7 +255,9 @@ class RequestHandler(BaseHTTPRequestHandler):
             raise _BodyError(too_large, keep_alive=True)
         body = self.rfile.read(length) if length else b""
         if len(body) < length:
-            raise _BodyError(_validation_error("The request body is shorter than its Content-Length."), keep_alive=False)
+            raise _BodyError(
+                _validation_error("The request body is shorter than its Content-Length."), keep_alive=False
+            )
         return body
 
     def _discard(self, length: int) -> None:
@@ -372,9 +379,9 @@ class SSMIncidentsHTTPServer(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
-        host = f"[{host}]" if ":" in str(host) else str(host)
-        return f"http://{host}:{port}"
+        address, port = self.server_address[:2]
+        host = address.decode() if isinstance(address, bytes) else str(address)
+        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def make_server(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, verbose: bool = False) -> SSMIncidentsHTTPServer:
@@ -490,7 +497,6 @@ __all__ = [
     "DEFAULT_HOST",
     "DEFAULT_PORT",
     "SSMIncidentsHTTPServer",
-    "ServiceError",
     "ThreadedSSMIncidentsServer",
     "dump_state",
     "make_server",

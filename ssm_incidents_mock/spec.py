@@ -61,7 +61,7 @@ class OperationSpec:
         for index, part in enumerate(parts):
             if index % 2:
                 last = index == len(parts) - 2 and parts[-1] == ""
-                pattern += f"(?P<{part}>{'.+' if last else '[^/]+'})"
+                pattern += f"(?P<{part}>{'.*' if last else '[^/]*'})"  # empty: a missing member, rejected by the check
             else:
                 pattern += re.escape(part)
         return re.compile(pattern + "$")

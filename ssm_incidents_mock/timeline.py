@@ -25,13 +25,13 @@ AUTOMATIC_PREFIX = "SSM "
 
 class TimelineEvent:
     __slots__ = (
-        "incident_record_arn",
-        "event_id",
-        "event_time",
-        "event_updated_time",
-        "event_type",
         "event_data",
+        "event_id",
         "event_references",
+        "event_time",
+        "event_type",
+        "event_updated_time",
+        "incident_record_arn",
         "seq",
     )
 
@@ -59,7 +59,7 @@ class TimelineEvent:
 
 
 class RelatedItem:
-    __slots__ = ("identifier", "title", "generated_id", "seq")
+    __slots__ = ("generated_id", "identifier", "seq", "title")
 
     def __init__(self, identifier: dict[str, Any], title: str | None, seq: int) -> None:
         self.identifier = identifier
@@ -225,11 +225,15 @@ class TimelineMixin:
         _check_editable(event, "delete")
         del incident.timeline[event_id]
 
-    def _event(self: SSMIncidentsBackend, ctx: RequestContext, incident_record_arn: str, event_id: str) -> TimelineEvent:
+    def _event(
+        self: SSMIncidentsBackend, ctx: RequestContext, incident_record_arn: str, event_id: str
+    ) -> TimelineEvent:
         incident = self.incident(ctx, incident_record_arn)
         event = incident.timeline.get(event_id)
         if event is None:
-            raise not_found("TIMELINE_EVENT", event_id, f"timeline event in incident record {incident_record_arn} with ID")
+            raise not_found(
+                "TIMELINE_EVENT", event_id, f"timeline event in incident record {incident_record_arn} with ID"
+            )
         return event
 
     # --- related items --------------------------------------------------------------------

@@ -22,7 +22,9 @@ def _incident(client: Any, name: str = "plan") -> str:
     return str(client.start_incident(responsePlanArn=plan)["incidentRecordArn"])
 
 
-def _create(client: Any, arn: str, when: datetime = T0, kind: str = "Custom Event", data: str = '"x"', **kw: Any) -> str:
+def _create(
+    client: Any, arn: str, when: datetime = T0, kind: str = "Custom Event", data: str = '"x"', **kw: Any
+) -> str:
     out = client.create_timeline_event(incidentRecordArn=arn, eventTime=when, eventType=kind, eventData=data, **kw)
     assert_output_shape("CreateTimelineEvent", out)
     assert out["incidentRecordArn"] == arn
@@ -107,7 +109,10 @@ def test_create_validates_model_limits_server_side(ssm_incidents_mock: Any) -> N
     arn = _incident(client)
     with pytest.raises(ClientError) as exc_info:
         client.create_timeline_event(
-            incidentRecordArn=arn, eventTime=T0, eventType="Note", eventData="x" * 12001,
+            incidentRecordArn=arn,
+            eventTime=T0,
+            eventType="Note",
+            eventData="x" * 12001,
             eventReferences=[{"resource": arn}] * 11,
         )
     assert_error(exc_info, "ValidationException", 400, "2 validation errors", "'eventData'", "'eventReferences'")
@@ -168,7 +173,9 @@ def test_update_event_references_replaces_the_list_and_empty_clears(ssm_incident
     arn = _incident(ssm_incidents)
     event_id = _create(ssm_incidents, arn, eventReferences=[{"resource": arn}])
     item_id = ssm_incidents.list_related_items(incidentRecordArn=arn)["relatedItems"][0]["generatedId"]
-    ssm_incidents.update_timeline_event(incidentRecordArn=arn, eventId=event_id, eventReferences=[{"relatedItemId": item_id}])
+    ssm_incidents.update_timeline_event(
+        incidentRecordArn=arn, eventId=event_id, eventReferences=[{"relatedItemId": item_id}]
+    )
     got = ssm_incidents.get_timeline_event(incidentRecordArn=arn, eventId=event_id)["event"]
     assert got["eventReferences"] == [{"relatedItemId": item_id}]
     ssm_incidents.update_timeline_event(incidentRecordArn=arn, eventId=event_id, eventReferences=[])
@@ -180,7 +187,9 @@ def test_update_the_start_marker_custom_event_is_allowed(ssm_incidents: Any) -> 
     arn = _incident(ssm_incidents)
     marker = next(e for e in _summaries(ssm_incidents, arn) if e["eventType"] == "Custom Event")
     ssm_incidents.update_timeline_event(incidentRecordArn=arn, eventId=marker["eventId"], eventTime=T0)
-    assert ssm_incidents.get_timeline_event(incidentRecordArn=arn, eventId=marker["eventId"])["event"]["eventTime"] == T0
+    assert (
+        ssm_incidents.get_timeline_event(incidentRecordArn=arn, eventId=marker["eventId"])["event"]["eventTime"] == T0
+    )
 
 
 def test_update_automatic_event_is_rejected(ssm_incidents: Any) -> None:
@@ -197,7 +206,10 @@ def test_update_to_a_type_callers_may_not_use_is_rejected(ssm_incidents: Any) ->
     with pytest.raises(ClientError) as exc_info:
         ssm_incidents.update_timeline_event(incidentRecordArn=arn, eventId=event_id, eventType="SSM Incident Trigger")
     assert_error(exc_info, "ValidationException", 400, "SSM Incident Trigger")
-    assert ssm_incidents.get_timeline_event(incidentRecordArn=arn, eventId=event_id)["event"]["eventType"] == "Custom Event"
+    assert (
+        ssm_incidents.get_timeline_event(incidentRecordArn=arn, eventId=event_id)["event"]["eventType"]
+        == "Custom Event"
+    )
 
 
 def test_update_unknown_event_and_unknown_incident_are_not_found(ssm_incidents: Any) -> None:
@@ -247,7 +259,13 @@ def _seeded(client: Any) -> tuple[str, dict[str, str]]:
     """An incident with three user events at known times; returns its ARN and ids by name."""
     arn = _incident(client)
     ids = {
-        "early": _create(client, arn, when=datetime(2023, 1, 1, tzinfo=timezone.utc), kind="Note", eventReferences=[{"resource": arn}]),
+        "early": _create(
+            client,
+            arn,
+            when=datetime(2023, 1, 1, tzinfo=timezone.utc),
+            kind="Note",
+            eventReferences=[{"resource": arn}],
+        ),
         "middle": _create(client, arn, when=datetime(2023, 6, 1, tzinfo=timezone.utc)),
         "late": _create(client, arn, when=datetime(2023, 12, 1, tzinfo=timezone.utc), kind="Note"),
     }
@@ -288,8 +306,10 @@ def test_list_filter_event_type_and_reference(ssm_incidents: Any) -> None:
     notes = [{"key": "eventType", "condition": {"equals": {"stringValues": ["Note"]}}}]
     assert {e["eventId"] for e in _summaries(ssm_incidents, arn, filters=notes)} == {ids["early"], ids["late"]}
     both = [{"key": "eventType", "condition": {"equals": {"stringValues": ["Note", "Custom Event"]}}}]
-    assert {ids["early"], ids["middle"], ids["late"]} <= {e["eventId"] for e in _summaries(ssm_incidents, arn, filters=both)}
-    by_ref = notes + [{"key": "eventReference", "condition": {"equals": {"stringValues": [arn]}}}]
+    assert {ids["early"], ids["middle"], ids["late"]} <= {
+        e["eventId"] for e in _summaries(ssm_incidents, arn, filters=both)
+    }
+    by_ref = [*notes, {"key": "eventReference", "condition": {"equals": {"stringValues": [arn]}}}]
     assert [e["eventId"] for e in _summaries(ssm_incidents, arn, filters=by_ref)] == [ids["early"]]
     item_id = ssm_incidents.list_related_items(incidentRecordArn=arn)["relatedItems"][0]["generatedId"]
     by_item = [{"key": "eventReference", "condition": {"equals": {"stringValues": [item_id]}}}]
@@ -348,3 +368,44 @@ def test_event_time_is_kept_to_the_millisecond_the_client_sent(ssm_incidents: An
     got = ssm_incidents.get_timeline_event(incidentRecordArn=arn, eventId=event_id)["event"]["eventTime"]
     # Older botocore sent whole seconds, newer sends milliseconds: the mock keeps what arrives.
     assert _epoch(got) in (int(_epoch(precise)), pytest.approx(_epoch(precise)))
+
+
+# --------------------------------------------------------------------------- cascade
+
+
+def test_deleting_the_incident_removes_events_items_findings_and_tags(
+    ssm_incidents: Any, ssm_incidents_mock: Any
+) -> None:
+    plan = ssm_incidents.create_response_plan(
+        name="tagged", incidentTemplate={"title": "t", "impact": 3, "incidentTags": {"team": "ops"}}
+    )["arn"]
+    arn = ssm_incidents.start_incident(responsePlanArn=plan)["incidentRecordArn"]
+    event_id = _create(ssm_incidents, arn)
+    ssm_incidents.update_related_items(
+        incidentRecordArn=arn,
+        relatedItemsUpdate={"itemToAdd": {"identifier": {"type": "OTHER", "value": {"url": "https://example.com"}}}},
+    )
+    finding = ssm_incidents_mock.add_finding(
+        arn, cloudformation_stack_arn="arn:aws:cloudformation:us-east-1:123456789012:stack/s/1"
+    )
+    ssm_incidents.tag_resource(resourceArn=arn, tags={"env": "prod"})
+    assert ssm_incidents.list_tags_for_resource(resourceArn=arn)["tags"] == {"team": "ops", "env": "prod"}
+
+    ssm_incidents.delete_incident_record(arn=arn)
+
+    assert ssm_incidents.list_timeline_events(incidentRecordArn=arn)["eventSummaries"] == []
+    assert ssm_incidents.list_related_items(incidentRecordArn=arn)["relatedItems"] == []
+    with pytest.raises(ClientError) as exc_info:
+        ssm_incidents.get_timeline_event(incidentRecordArn=arn, eventId=event_id)
+    assert_error(exc_info, "ResourceNotFoundException", 404, arn)
+    with pytest.raises(ClientError) as exc_info:
+        ssm_incidents.batch_get_incident_findings(incidentRecordArn=arn, findingIds=[finding])
+    assert_error(exc_info, "ResourceNotFoundException", 404, arn)
+    with pytest.raises(ClientError) as exc_info:
+        ssm_incidents.list_incident_findings(incidentRecordArn=arn)
+    assert_error(exc_info, "ResourceNotFoundException", 404, arn)
+    with pytest.raises(ClientError) as exc_info:
+        ssm_incidents.list_tags_for_resource(resourceArn=arn)
+    assert_error(exc_info, "ResourceNotFoundException", 404, arn)
+    assert arn not in ssm_incidents_mock.backend().tags
+    assert arn not in [r["arn"] for r in ssm_incidents.list_incident_records()["incidentRecordSummaries"]]

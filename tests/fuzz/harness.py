@@ -57,6 +57,11 @@ class RequestCounter:
         with self._lock:
             self.counts[suite] += n
 
+    def outcome(self, op_name: str, result: str) -> None:
+        """Tally what an operation answered (``ok`` or the error code), to see what the fuzz reaches."""
+        with self._lock:
+            self.findings[f"{op_name} {result}"] += 1
+
 
 COUNTER = RequestCounter()
 
@@ -101,7 +106,9 @@ POLICY = json.dumps(
 
 def build_world(c: Any, suite: str) -> World:
     """Create a replication set, a plan, an incident, an event, a policy; return their identifiers."""
-    world: World = {"arn": [], "event_id": [], "policy_id": [], "related_item_id": [], "region": ["us-east-1", "us-west-2", "eu-west-1"]}
+    world: World = {"arn": [], "event_id": [], "policy_id": [], "related_item_id": [], "region": ["us-west-2", "us-east-1", "eu-west-1"]}
+    world["event_type"] = ["Custom Event", "Note"]
+    world["policy"] = [POLICY]
     rs = c.create_replication_set(regions={REGION: {}})["arn"]
     plan = c.create_response_plan(name="fuzz-plan", incidentTemplate={"title": "T", "impact": 3}, tags={"team": "a"})["arn"]
     incident = c.start_incident(responsePlanArn=plan)["incidentRecordArn"]
@@ -119,6 +126,20 @@ def build_world(c: Any, suite: str) -> World:
     world["arn"].append(plan.rsplit("/", 1)[0] + "/missing")
     world["event_id"].append("00000000-0000-0000-0000-000000000000")
     return world
+
+
+def focus(world: World, op_name: str) -> World:
+    """The world with the ARN ``op_name`` is most about listed first."""
+    plan, incident, rs = world["arn"][:3]
+    if "Replication" in op_name or "DeletionProtection" in op_name:
+        first = rs
+    elif "ResponsePlan" in op_name or "ResourcePolic" in op_name or op_name == "StartIncident":
+        first = plan
+    elif "Tag" in op_name:
+        first = world["arn"][hash(op_name) % 3]
+    else:
+        first = incident
+    return {**world, "arn": [first] + [a for a in world["arn"] if a != first]}
 
 
 def reset_backend(account: str = ACCOUNT) -> None:
@@ -167,6 +188,7 @@ def snapshot(account: str = ACCOUNT) -> Any:
 def check_answer(op_name: str, params: Any, broken: bool, outcome: Any, before: Any, after: Any) -> None:
     """The contract: modeled 4xx (ValidationException when broken) changing nothing, or a shaped success."""
     op = SPEC.operations[op_name]
+    COUNTER.outcome(op_name, outcome.response["Error"]["Code"] if isinstance(outcome, ClientError) else "ok")
     if isinstance(outcome, ClientError):
         response = outcome.response
         code = response["Error"]["Code"]

@@ -25,6 +25,7 @@ from tests.fuzz.harness import (
     call,
     check_answer,
     client,
+    focus,
     fuzz_settings,
     pending,
     reset_backend,
@@ -57,7 +58,7 @@ def test_every_operation_is_fuzzed() -> None:
 def test_boto3_input_fuzz(ssm_incidents_mock: Any, op_name: str, data: st.DataObject) -> None:
     reset_backend()
     c = _client()
-    world = build_world(c, "in-process boto3")
+    world = focus(build_world(c, "in-process boto3"), op_name)
     params, broken = data.draw(request(op_name, world, "boto3"), label="input")
     before = snapshot()
     outcome = call(c, op_name, params)
@@ -123,7 +124,7 @@ def check_raw_answer(op_name: str, params: Any, broken: bool, answer: tuple[int,
 @given(data=st.data())
 def test_raw_input_fuzz(ssm_incidents_mock: Any, op_name: str, data: st.DataObject) -> None:
     reset_backend()
-    world = build_world(_client(), "in-process raw")
+    world = focus(build_world(_client(), "in-process raw"), op_name)
     params, broken = data.draw(request(op_name, world, "raw"), label="input")
     ascii_json = data.draw(st.booleans(), label="ascii_json")
     before = snapshot()

@@ -1,0 +1,44 @@
+"""Command line: ``ssm-incidents-mock server`` and ``ssm-incidents-mock moto-server``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .server import DEFAULT_HOST, DEFAULT_PORT
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ssm-incidents-mock", description="A mock of AWS Systems Manager Incident Manager (ssm-incidents)."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    server = commands.add_parser("server", help="serve ssm-incidents over HTTP (loopback by default)")
+    server.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST}; no auth!)")
+    server.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port to bind, 0 for any free one (default {DEFAULT_PORT})"
+    )
+    server.add_argument("--strict", action="store_true", help="require a replication set before other operations")
+    server.add_argument("--verbose", "-v", action="store_true", help="log every request to stderr")
+    commands.add_parser(
+        "moto-server",
+        help="run moto's server (moto_server arguments) with ssm-incidents served next to moto's services",
+        add_help=False,
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else list(argv)
+    if args and args[0] == "moto-server":
+        from .server import serve_with_moto
+
+        return serve_with_moto(args[1:])
+    options = _parser().parse_args(args)
+    from .server import serve
+
+    return serve(options.host, options.port, strict=options.strict, verbose=options.verbose)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

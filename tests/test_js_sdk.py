@@ -1,0 +1,47 @@
+"""The AWS SDK for JavaScript v3 (``@aws-sdk/client-ssm-incidents``) under Node.js against the running server."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import urllib.request
+from pathlib import Path
+
+from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
+
+JS_DIR = Path(__file__).resolve().parent / "js"
+
+
+def _install() -> None:
+    """``npm ci`` from the committed lockfile, once (node_modules is not committed)."""
+    if (JS_DIR / "node_modules" / "@aws-sdk" / "client-ssm-incidents").is_dir():
+        return
+    npm = shutil.which("npm")
+    assert npm is not None, "npm is needed for the JavaScript SDK test"
+    done = subprocess.run(
+        [npm, "ci", "--no-audit", "--no-fund"], cwd=JS_DIR, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_incident_lifecycle_with_the_javascript_sdk() -> None:
+    node = shutil.which("node")
+    assert node is not None, "Node.js is needed for the JavaScript SDK test"
+    assert (JS_DIR / "package-lock.json").is_file()
+    _install()
+    with ThreadedSSMIncidentsServer() as server:
+        urllib.request.urlopen(
+            urllib.request.Request(server.url + "/_ssm_incidents_mock/reset", method="POST"), timeout=10
+        ).close()
+        done = subprocess.run(
+            [node, "lifecycle.mjs", server.url], cwd=JS_DIR, capture_output=True, text=True, timeout=180
+        )
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert summary["planArn"] == "arn:aws:ssm-incidents::123456789012:response-plan/js-plan"
+    assert len(summary["incidents"]) == 3
+    assert summary["resolved"] == summary["incidents"][:1]
+    assert summary["pages"] == 3
+    assert summary["tags"] == {"team": "js", "env": "test"}
+    assert summary["errors"] == ["ResourceNotFoundException", "ValidationException"]
