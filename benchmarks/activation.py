@@ -21,7 +21,7 @@ def enter_exit_moto() -> None:
 
 
 def run(rounds: int, n: int) -> dict[str, Any]:
-    result = interleaved(enter_exit_ours, enter_exit_moto, rounds, n)
+    result = interleaved(enter_exit_ours, enter_exit_moto, rounds, n, full_collect=True)
     # mock_aws against itself: how far from 1.0 identical code lands in this run (the noise band)
-    result["noise_ratio"] = interleaved(enter_exit_moto, enter_exit_moto, rounds, n)["ratio"]
+    result["noise_ratio"] = interleaved(enter_exit_moto, enter_exit_moto, rounds, n, full_collect=True)["ratio"]
     return result

@@ -75,16 +75,23 @@ def floor_client(service: str, operation: str, answer: tuple[int, dict[str, str]
     return floor
 
 
-def time_batch(call: Callable[[], Any], n: int) -> float:
-    gc.collect(1)  # young garbage the other side left behind is not collected on this side's time
+def time_batch(call: Callable[[], Any], n: int, full_collect: bool = False) -> float:
+    # garbage the other side left behind is not collected on this side's time
+    gc.collect() if full_collect else gc.collect(1)
     start = time.perf_counter()
     for _ in range(n):
         call()
     return (time.perf_counter() - start) / n
 
 
-def interleaved(subject: Callable[[], Any], baseline: Callable[[], Any], rounds: int, n: int) -> dict[str, float]:
-    """Median per-call seconds of both and the median of the per-round ratios subject/baseline."""
+def interleaved(
+    subject: Callable[[], Any], baseline: Callable[[], Any], rounds: int, n: int, full_collect: bool = False
+) -> dict[str, float]:
+    """Median per-call seconds of both and the median of the per-round ratios subject/baseline.
+
+    ``full_collect`` runs a full garbage collection before every batch (for calls that leave
+    much cyclic garbage, whose collection would otherwise land on either side by chance).
+    """
     subject()
     baseline()
     ratios: list[float] = []
@@ -92,11 +99,11 @@ def interleaved(subject: Callable[[], Any], baseline: Callable[[], Any], rounds:
     baseline_times: list[float] = []
     for index in range(rounds):
         if index % 2:
-            b = time_batch(baseline, n)
-            s = time_batch(subject, n)
+            b = time_batch(baseline, n, full_collect)
+            s = time_batch(subject, n, full_collect)
         else:
-            s = time_batch(subject, n)
-            b = time_batch(baseline, n)
+            s = time_batch(subject, n, full_collect)
+            b = time_batch(baseline, n, full_collect)
         subject_times.append(s)
         baseline_times.append(b)
         ratios.append(s / b)

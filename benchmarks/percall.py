@@ -13,6 +13,7 @@ from benchmarks.calls import CALLS, State, call_set, floor_calls
 from benchmarks.common import capture, client, floor_client, interleaved
 from ssm_incidents_mock import mock_ssm_incidents
 from ssm_incidents_mock.context import DEFAULT_ACCOUNT_ID
+from ssm_incidents_mock.integration import register
 
 ACTIVATIONS: dict[str, Callable[[], AbstractContextManager[Any]]] = {
     "mock_ssm_incidents": mock_ssm_incidents,
@@ -21,6 +22,7 @@ ACTIVATIONS: dict[str, Callable[[], AbstractContextManager[Any]]] = {
 
 
 def run(rounds: int, n: int) -> dict[str, Any]:
+    register()  # what importing the package's pytest plugin or mock does: mock_aws alone then serves ssm-incidents
     out: dict[str, Any] = {}
     for label, activate in ACTIVATIONS.items():
         with activate():

@@ -42,10 +42,8 @@ class RequestContext:
             auth = auth.decode("utf-8", "replace")
         credential = _CREDENTIAL.search(auth)
         access_key = credential.group(1) if credential else None
-        match = _HOST_REGION.search(url_host)
-        if match:
-            region = match.group(1)
-        else:
+        region = _host_region(url_host)
+        if region is None:
             agent = headers.get("User-Agent") or ""
             if isinstance(agent, bytes):
                 agent = agent.decode("utf-8", "replace")
@@ -60,6 +58,12 @@ class RequestContext:
         if not key.startswith(_MOTO_KEY_PREFIXES):  # a key moto never issued: its default identity
             return _default_identity(self.account_id, self.partition, self.region)
         return _identity(self.account_id, self.partition, self.region, key)
+
+
+@lru_cache(maxsize=256)
+def _host_region(url_host: str) -> str | None:
+    match = _HOST_REGION.search(url_host)
+    return match.group(1) if match else None
 
 
 # moto's IAM and STS issue access keys only with these prefixes; for any other key STS reports a

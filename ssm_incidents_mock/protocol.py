@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
+import random
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
@@ -16,8 +17,9 @@ from .spec import SPEC, OperationSpec
 Response = tuple[int, dict[str, str], bytes]
 
 MAX_BODY_BYTES = 1024 * 1024  # larger request bodies are refused (documented in docs/server.md)
-_DUMP_TEXT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-_DUMP_ASCII = json.JSONEncoder(separators=(",", ":")).encode
+# Rendered payloads are trees built per response: no cycle check needed.
+_DUMP_TEXT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
+_DUMP_ASCII = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
@@ -86,6 +88,8 @@ def parse(request: Request) -> tuple[OperationSpec, dict[str, Any]]:
                 data = json.loads(body)
             except (ValueError, UnicodeDecodeError):
                 raise ValidationException("The request body could not be parsed as a JSON object.") from None
+            except RecursionError:
+                raise ValidationException("The request body nests JSON values too deeply.") from None
             if not isinstance(data, dict):
                 raise ValidationException("The request body must be a JSON object.")
             raw = body if isinstance(body, bytes) else body.encode("utf-8", "surrogatepass")
@@ -128,7 +132,13 @@ def _parse_query(query: str) -> dict[str, list[str]]:
 def _unquote_plus(text: str) -> str:
     if "+" in text:
         text = text.replace("+", " ")
-    return unquote(text, errors="strict") if "%" in text else text
+    return _unquote(text) if "%" in text else text
+
+
+@lru_cache(maxsize=512)
+def _unquote(text: str) -> str:
+    """Percent-decoding is slow in pure Python, and tests ask for the same ARNs again and again."""
+    return unquote(text, errors="strict")
 
 
 def _has_lone_surrogate(data: Any) -> bool:
@@ -139,9 +149,13 @@ def _has_lone_surrogate(data: Any) -> bool:
     return False
 
 
+# A private generator: test tools that re-seed ``random`` for every test do not make ids repeat.
+_RANDOM = random.Random()
+
+
 def _request_id() -> str:
-    """A random (version 4) UUID as text; cheaper than ``str(uuid.uuid4())``."""
-    h = os.urandom(16).hex()
+    """A random (version 4) UUID as text; cheaper than ``str(uuid.uuid4())`` (no system call)."""
+    h = f"{_RANDOM.getrandbits(128):032x}"
     return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
 
 

@@ -41,6 +41,8 @@ DEFAULT_PORT = 5050
 CONTROL_PREFIX = "/_ssm_incidents_mock/"
 MOTO_RESET_PATH = "/moto-api/reset"
 IDLE_TIMEOUT_SECONDS = 300.0  # an idle keep-alive connection (or a stalled body) is closed after this
+MAX_LINE_BYTES = 65536  # longest request line or header line
+MAX_HEADERS = 100
 DRAIN_LIMIT_BYTES = 64 * 1024 * 1024  # an oversized body up to this size is read and discarded, larger ones close
 
 _SCOPE_SERVICE = re.compile(r"Credential=[^/,\s]+/\d{8}/[^/]+/([^/]+)/")
@@ -152,6 +154,19 @@ def content_type_error(headers: Mapping[str, str]) -> Response | None:
 # --- HTTP -------------------------------------------------------------------------------------------
 
 
+class Headers(dict[str, str]):
+    """Request headers: names stored in lower case, looked up in any case."""
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return super().get(name.lower(), default)
+
+    def __getitem__(self, name: str) -> str:
+        return super().__getitem__(name.lower())
+
+    def __contains__(self, name: object) -> bool:
+        return super().__contains__(name.lower() if isinstance(name, str) else name)
+
+
 class _BodyError(Exception):
     """The request body cannot be used; ``keep_alive`` tells whether the stream is still in sync."""
 
@@ -170,22 +185,67 @@ class RequestHandler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     timeout = IDLE_TIMEOUT_SECONDS
     server: SSMIncidentsHTTPServer
+    request_headers: Headers
 
     def handle_one_request(self) -> None:
         try:
-            self.raw_requestline = self.rfile.readline(65537)
-            if not self.raw_requestline:
-                self.close_connection = True
-                return
-            if len(self.raw_requestline) > 65536:
-                self.requestline = self.request_version = self.command = ""
-                self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG)
-                return
-            if not self.parse_request():  # it has answered (400, 431, ...) already
-                return
-            self._serve()
+            if self._read_head():
+                self._serve()
         except (TimeoutError, ConnectionError):
             self.close_connection = True
+
+    def _read_head(self) -> bool:
+        """Request line and headers (a lean stand-in for ``parse_request``); False when answered or done."""
+        self.command = self.request_version = ""
+        self.close_connection = True
+        line = self.rfile.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return False
+        self.raw_requestline = line
+        self.requestline = line.decode("latin-1").rstrip("\r\n")
+        if len(line) > MAX_LINE_BYTES:
+            self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG)
+            return False
+        parts = self.requestline.split()
+        if len(parts) != 3 or not parts[2].startswith("HTTP/"):
+            self.send_error(HTTPStatus.BAD_REQUEST, f"Bad request syntax ({self.requestline!r})")
+            return False
+        self.command, self.path, self.request_version = parts
+        if self.request_version not in ("HTTP/1.1", "HTTP/1.0"):
+            self.send_error(HTTPStatus.HTTP_VERSION_NOT_SUPPORTED, f"Invalid HTTP version ({self.request_version})")
+            return False
+        headers = Headers()
+        name = ""
+        while True:
+            line = self.rfile.readline(MAX_LINE_BYTES + 1)
+            if len(line) > MAX_LINE_BYTES:
+                self.send_error(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Header line too long")
+                return False
+            if line in (b"\r\n", b"\n", b""):
+                break
+            text = line.decode("latin-1").rstrip("\r\n")
+            if text[:1] in (" ", "\t") and name:  # obsolete line folding
+                headers[name] += " " + text.strip()
+                continue
+            name, colon, value = text.partition(":")
+            name = name.strip().lower()
+            if not colon or not name:
+                self.send_error(HTTPStatus.BAD_REQUEST, f"Malformed header line ({text[:100]!r})")
+                return False
+            value = value.strip()
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+            if len(headers) > MAX_HEADERS:
+                self.send_error(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Too many headers")
+                return False
+        self.request_headers = headers
+        self.headers = headers  # type: ignore[assignment]  # for http.server code that reads it
+        connection = headers.get("connection", "").lower()
+        self.close_connection = connection == "close" or (
+            self.request_version == "HTTP/1.0" and connection != "keep-alive"
+        )
+        if headers.get("expect", "").lower() == "100-continue":
+            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        return True
 
     def _serve(self) -> None:
         started = time.perf_counter() if self.server.verbose else 0.0
@@ -211,13 +271,13 @@ class RequestHandler(BaseHTTPRequestHandler):
             slash = rest.find("/")
             target = rest[slash:] if slash >= 0 else "/"
         path, _, query = target.partition("?")
-        headers = self.headers
+        headers = self.request_headers
         body = self._read_body()
         if path.startswith(CONTROL_PREFIX) or path == MOTO_RESET_PATH:
             return control_response(self.command, path)
         if "%" in path and _BAD_PERCENT.search(path):  # invalid UTF-8 after decoding is caught by the parser
             return _validation_error("The request URI is not valid percent-encoded UTF-8.")
-        service = foreign_service(headers)  # type: ignore[arg-type]
+        service = foreign_service(headers)
         if service is not None:
             message = (
                 f"This endpoint serves {SERVICE_NAME} only; the request is signed for '{service}'. "
@@ -227,14 +287,14 @@ class RequestHandler(BaseHTTPRequestHandler):
                 400, "UnknownServiceException", {"__type": "UnknownServiceException", "message": message}
             )
         if body:
-            error = content_type_error(headers)  # type: ignore[arg-type]
+            error = content_type_error(headers)
             if error is not None:
                 return error
         host = headers.get("Host") or ""
-        return handle(Request(self.command, path, query, headers, body), host)  # type: ignore[arg-type]
+        return handle(Request(self.command, path, query, headers, body), host)
 
     def _read_body(self) -> bytes:
-        headers = self.headers
+        headers = self.request_headers
         encoding = headers.get("Transfer-Encoding")
         if encoding is not None:
             if encoding.strip().lower() != "chunked":
@@ -458,7 +518,11 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, strict: bool = Fal
     """Run in the foreground until SIGINT or SIGTERM; prints the endpoint URL first. Returns the exit code."""
     import signal
 
-    server = make_server(host, port, verbose=verbose)
+    try:
+        server = make_server(host, port, verbose=verbose)
+    except OSError as error:
+        print(f"ssm-incidents-mock: cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr)
+        return 1
     if strict:
         settings.strict_replication_set = True
 

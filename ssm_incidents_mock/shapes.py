@@ -27,16 +27,21 @@ Render = Callable[[Any], Any]
 _MAX_ECHO = 1024  # longest value echoed back inside a validation message
 
 
-def render_value(value: Any) -> str:
+_MAX_ECHO_DEPTH = 32  # deeper containers are echoed as "..." (deep JSON must not exhaust the stack)
+
+
+def render_value(value: Any, depth: int = 0) -> str:
     """Java ``toString``-like rendering used by AWS validation messages."""
     if isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, (str, int, float)):
         text = str(value)
+    elif isinstance(value, (list, dict)) and depth >= _MAX_ECHO_DEPTH:
+        text = "..."
     elif isinstance(value, list):
-        text = "[" + ", ".join(render_value(v) for v in value) + "]"
+        text = "[" + ", ".join(render_value(v, depth + 1) for v in value) + "]"
     elif isinstance(value, dict):
-        text = "{" + ", ".join(f"{k}={render_value(v)}" for k, v in value.items()) + "}"
+        text = "{" + ", ".join(f"{k}={render_value(v, depth + 1)}" for k, v in value.items()) + "}"
     else:
         text = str(value)
     return text if len(text) <= _MAX_ECHO else text[:_MAX_ECHO] + "..."

@@ -383,3 +383,12 @@ def test_moto_server_subcommand_serves_ssm_incidents_and_moto() -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+def test_port_in_use_is_a_clean_error() -> None:
+    with ThreadedSSMIncidentsServer() as running:
+        command = [sys.executable, "-m", "ssm_incidents_mock", "server", "--port", str(running.port_number)]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "cannot listen on 127.0.0.1:" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -275,3 +275,56 @@ def test_a_failure_inside_the_server_is_a_json_500(port: int, monkeypatch: pytes
     assert "secret internals" not in answer.json["message"]
     monkeypatch.undo()
     still_serving(connect(port))
+
+
+def test_expect_100_continue_is_honoured(port: int) -> None:
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        head = b"POST /listResponsePlans HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n"
+        sock.sendall(head)
+        interim = b""
+        while b"\r\n\r\n" not in interim:
+            chunk = sock.recv(4096)
+            assert chunk
+            interim += chunk
+        assert interim.startswith(b"HTTP/1.1 100 Continue\r\n\r\n")
+        sock.sendall(b"{}")
+        rest = interim.split(b"\r\n\r\n", 1)[1]
+        while b"responsePlanSummaries" not in rest:
+            chunk = sock.recv(4096)
+            assert chunk
+            rest += chunk
+    assert rest.startswith(b"HTTP/1.1 200 OK")
+
+
+@pytest.mark.parametrize(
+    ("head", "status"),
+    [
+        (b"GET /x HTTP/1.1\r\nno colon here\r\n\r\n", 400),
+        (b"GET /x HTTP/1.1\r\n: empty name\r\n\r\n", 400),
+        (b"GET /x HTTP/1.1\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(101)) + b"\r\n", 431),
+    ],
+)
+def test_malformed_headers(port: int, head: bytes, status: int) -> None:
+    answer = raw_exchange(port, head)
+    assert (answer.status, answer.error_type) == (status, "ValidationException")
+    assert answer.headers["connection"] == "close"
+    still_serving(connect(port))
+
+
+def test_header_names_are_case_insensitive_and_folded_lines_join(port: int) -> None:
+    send(connect(port), "POST", "/_ssm_incidents_mock/reset", b"")
+    body = json.dumps({"name": "folded", "incidentTemplate": {"title": "t", "impact": 3}}).encode()
+    head = (
+        b"POST /createResponsePlan HTTP/1.1\r\nhost: x\r\nCONTENT-TYPE: application/json\r\n"
+        b"X-Folded: first\r\n second\r\ncontent-LENGTH: " + str(len(body)).encode() + b"\r\n\r\n"
+    )
+    answer = raw_exchange(port, head + body)
+    assert answer.status == 201, answer.json
+    assert answer.json["arn"].endswith(":response-plan/folded")
+
+
+def test_http_1_0_closes_after_the_response(port: int) -> None:
+    answer = raw_exchange(port, b"POST /listResponsePlans HTTP/1.0\r\nContent-Length: 2\r\n\r\n{}")
+    assert answer.status == 200
+    assert answer.headers["connection"] == "close"
+    assert "responsePlanSummaries" in answer.json
