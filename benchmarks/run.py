@@ -1,4 +1,4 @@
-"""Run the benchmarks and write benchmarks/results/{results.md,results.json,scaling.png}.
+"""Run the benchmarks and write benchmarks/results/: results.md, results.json, scaling.png, profile_*.txt.
 
     python benchmarks/run.py            # full run (a few minutes)
     python benchmarks/run.py --quick    # smaller states and fewer rounds (under a minute or two)
@@ -14,12 +14,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+# Run as a script, this directory would come first on sys.path; the repository root must instead.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
+sys.path.insert(0, str(ROOT))
 
-from benchmarks import activation, memory, percall, report, scaling, server  # noqa: E402
+from benchmarks import activation, memory, percall, profiling, report, scaling, server  # noqa: E402
 
-SECTIONS = ("per_call", "scaling", "activation", "memory", "server")
+SECTIONS = ("per_call", "scaling", "activation", "memory", "server", "profile")
 RESULTS = ROOT / "benchmarks" / "results"
 
 
@@ -51,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
             results[section] = memory.run(20_000 if quick else 100_000)
         elif section == "server":
             results[section] = server.run(3 if quick else 5, 2.0 if quick else 4.0)
+        elif section == "profile":
+            args.out.mkdir(parents=True, exist_ok=True)
+            results[section] = profiling.run(args.out, 500 if quick else 2_000)
         print(f"  {section}: {time.perf_counter() - section_started:.0f} s", file=sys.stderr, flush=True)
     results["seconds"] = time.perf_counter() - started
 

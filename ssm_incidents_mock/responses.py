@@ -142,13 +142,24 @@ def _fingerprint(params: dict[str, Any]) -> str:
     return _CANONICAL_JSON(params)
 
 
+def _backend(account_id: str, partition: str) -> SSMIncidentsBackend:
+    """``ssmincidents_backends[account_id][partition]``: read directly once it exists.
+
+    moto's ``BackendDict.__getitem__`` takes a lock and scans lists on every lookup to create
+    missing backends; that is needed only the first time.
+    """
+    accounts = dict.get(ssmincidents_backends, account_id)
+    backend = dict.get(accounts, partition) if accounts is not None else None
+    return backend if backend is not None else ssmincidents_backends[account_id][partition]
+
+
 def handle(request: Request, host: str) -> Response:
     """Answer one ssm-incidents request. ``host`` carries the region when it is an AWS host."""
     op: OperationSpec | None = None
     try:
         op, params = parse(request)
         ctx = RequestContext.from_request(host, request.headers)
-        backend = ssmincidents_backends[ctx.account_id][ctx.partition]
+        backend = _backend(ctx.account_id, ctx.partition)
         handler = getattr(SSMIncidentsResponse(backend, ctx), op.handler_name, None)
         if handler is None:
             raise InternalServerException(f"{op.name} is not implemented by ssm-incidents-mock yet.")

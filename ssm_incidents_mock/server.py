@@ -464,15 +464,15 @@ class ThreadedSSMIncidentsServer:
         self.verbose = verbose
         self._server: SSMIncidentsHTTPServer | None = None
         self._thread: threading.Thread | None = None
-        self._saved_strict: bool | None = None
+        self._saved_strict: list[bool | None] = []
 
     def start(self) -> None:
         if self._server is not None:
             return
         server = make_server(self.host, self.port, verbose=self.verbose)
         if self.strict is not None:
-            self._saved_strict = settings.strict_replication_set
-            settings.strict_replication_set = self.strict
+            self._saved_strict.append(settings.strict_override)
+            settings.strict_override = self.strict
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="ssm-incidents-mock-server", daemon=True
@@ -502,9 +502,8 @@ class ThreadedSSMIncidentsServer:
         if thread is not None:
             thread.join(timeout=10)
         self._server = self._thread = None
-        if self._saved_strict is not None:
-            settings.strict_replication_set = self._saved_strict
-            self._saved_strict = None
+        if self._saved_strict:
+            settings.strict_override = self._saved_strict.pop()
 
     def __enter__(self) -> ThreadedSSMIncidentsServer:
         self.start()

@@ -100,6 +100,28 @@ def _scalar_constraints(shape: Shape) -> Callable[[Any], list[str]]:
     return lambda value: [msg for ok, msg in rules if not ok(value)]
 
 
+def _scalar_passes(shape: Shape) -> Callable[[Any], bool]:
+    """True when ``_scalar_constraints(shape)`` would find nothing: the cheap test of the usual case."""
+    meta = shape.metadata
+    low, high = meta.get("min"), meta.get("max")
+    if shape.type_name != "string":
+        return lambda value: (low is None or value >= low) and (high is None or value <= high)
+    pattern = meta.get("pattern")
+    regex = re.compile(pattern) if pattern else None
+    enum_set = frozenset(shape.enum) if shape.enum else None
+
+    def passes(value: str) -> bool:
+        size = len(value)
+        return (
+            (low is None or size >= low)
+            and (high is None or size <= high)
+            and (regex is None or regex.fullmatch(value) is not None)
+            and (enum_set is None or value in enum_set)
+        )
+
+    return passes
+
+
 _TYPE_NAMES = {
     "string": "string",
     "integer": "integer",
@@ -248,13 +270,15 @@ def compile_input(shape: Shape, memo: dict[str, Check] | None = None) -> Check:
         return check
 
     failed = _scalar_constraints(shape) if kind in ("string", "integer", "long") else None
+    passes = _scalar_passes(shape) if failed is not None else None
     expected = _TYPE_NAMES.get(kind, kind)
 
     def check_scalar(value: Any, path: str, errors: Errors) -> Any:
         if not _is_type(value, kind):
             _type_error(value, path, expected, errors)
             return value
-        if failed is not None:
+        if passes is not None and not passes(value):
+            assert failed is not None
             for msg in failed(value):
                 errors.append(violation(value, path, msg))
         return value

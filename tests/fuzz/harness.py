@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, settings
 
 from ssm_incidents_mock.models import SSMIncidentsBackend, ssmincidents_backends
 from ssm_incidents_mock.spec import SPEC
-from tests.fuzz.model import World, output_problems
+from tests.fuzz.model import World
+from tests.output_shape import output_problems
 
 LONG = os.environ.get("SSM_INCIDENTS_FUZZ_LONG", "").strip().lower() in ("1", "true", "yes", "on")
 ACCOUNT = "123456789012"
@@ -26,6 +27,9 @@ REGION = "us-east-1"
 # Operations that still answer "not implemented" (a 500) are excluded from the 5xx invariant,
 # and only while their backend method is missing. This list must be empty when the work is done.
 PENDING_OPERATIONS: frozenset[str] = frozenset()
+# ListTagsForResource answers ``tags: {}`` for an untagged resource, as AWS does, although the shared
+# TagMap shape says min 1 (a constraint meant for inputs).
+EMPTY_OUTPUT_MAP = ".tags: size 0 below min 1"
 
 
 def fuzz_settings(ci_examples: int, long_examples: int) -> settings:
@@ -207,8 +211,8 @@ def check_answer(op_name: str, params: Any, broken: bool, outcome: Any, before: 
     assert not broken, f"{op_name} accepted an input that breaks the model: {params!r}"
     status = outcome["ResponseMetadata"]["HTTPStatusCode"]
     assert status == op.success_status, (op_name, status)
-    problems = output_problems(SPEC.model.operation_model(op_name).output_shape, outcome)
-    assert not problems, (op_name, problems)
+    problems = [p for p in output_problems(op_name, outcome) if not p.endswith(EMPTY_OUTPUT_MAP)]
+    assert not problems, (op_name, problems, params)
 
 
 def call(c: Any, op_name: str, params: dict[str, Any]) -> Any:
