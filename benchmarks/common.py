@@ -36,7 +36,7 @@ class _Raw:
 
 
 def client(service: str = "ssm-incidents", **kwargs: Any) -> BaseClient:
-    return boto3.client(service, region_name=REGION, **CREDENTIALS, **kwargs)  # type: ignore[call-overload,no-any-return]
+    return boto3.client(service, region_name=REGION, **CREDENTIALS, **kwargs)
 
 
 def capture(real: BaseClient, operation: str, call: Callable[[], Any]) -> tuple[int, dict[str, str], bytes]:
@@ -68,7 +68,7 @@ def floor_client(service: str, operation: str, answer: tuple[int, dict[str, str]
     status, headers, body = answer
 
     def send(request: Any, **_: Any) -> AWSResponse:
-        return AWSResponse(request.url, status, headers, _Raw(body))  # type: ignore[arg-type]
+        return AWSResponse(request.url, status, headers, _Raw(body))
 
     prefix = floor.meta.service_model.endpoint_prefix
     floor.meta.events.register_first(f"before-send.{prefix}.{operation}", send)

@@ -8,6 +8,7 @@ Rounds alternate between the two servers and the median of the per-round ratios 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import socket
 import statistics
 import subprocess
@@ -30,6 +31,8 @@ if kind == "ours":
     from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
     server = ThreadedSSMIncidentsServer(port=port)
 else:
+    import logging
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no per-request log lines: they would slow moto down
     from moto.server import ThreadedMotoServer
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
 server.start()
@@ -79,7 +82,7 @@ def _ours_calls(url: str) -> list[Callable[[], Any]]:
     plan = setup.create_response_plan(name="bench", incidentTemplate={"title": "t", "impact": 3})["arn"]
     arn = setup.start_incident(responsePlanArn=plan)["incidentRecordArn"]
     clients = [client(endpoint_url=url) for _ in range(CLIENTS)]
-    return [lambda c=c: c.get_incident_record(arn=arn) for c in clients]
+    return [functools.partial(c.get_incident_record, arn=arn) for c in clients]
 
 
 def _moto_calls(url: str) -> list[Callable[[], Any]]:
@@ -92,7 +95,7 @@ def _moto_calls(url: str) -> list[Callable[[], Any]]:
         StartDate=dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc),
     )
     clients = [client("scheduler", endpoint_url=url) for _ in range(CLIENTS)]
-    return [lambda c=c: c.get_schedule(Name="bench") for c in clients]
+    return [functools.partial(c.get_schedule, Name="bench") for c in clients]
 
 
 def throughput(calls: list[Callable[[], Any]], seconds: float) -> float:
@@ -107,7 +110,7 @@ def throughput(calls: list[Callable[[], Any]], seconds: float) -> float:
             while time.perf_counter() < deadline:
                 call()
                 counts[index] += 1
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:  # reported below, after the threads stop
             errors.append(error)
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(calls))]
@@ -137,7 +140,7 @@ def run(rounds: int, seconds: float) -> dict[str, Any]:
         ours.stop()
         moto.stop()
     return {
-        "ratio": statistics.median(o / m for o, m in zip(ours_rps, moto_rps)),
+        "ratio": statistics.median(o / m for o, m in zip(ours_rps, moto_rps, strict=True)),
         "ours_rps": statistics.median(ours_rps),
         "moto_rps": statistics.median(moto_rps),
         "clients": CLIENTS,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import random
 import re
 from collections.abc import Mapping
 from functools import lru_cache
@@ -11,6 +10,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .exceptions import ServiceError, ValidationException
+from .ids import random_uuid
 from .shapes import format_errors
 from .spec import SPEC, OperationSpec
 
@@ -149,18 +149,8 @@ def _has_lone_surrogate(data: Any) -> bool:
     return False
 
 
-# A private generator: test tools that re-seed ``random`` for every test do not make ids repeat.
-_RANDOM = random.Random()
-
-
-def _request_id() -> str:
-    """A random (version 4) UUID as text; cheaper than ``str(uuid.uuid4())`` (no system call)."""
-    h = f"{_RANDOM.getrandbits(128):032x}"
-    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
-
-
 def _headers(extra: dict[str, str] | None = None) -> dict[str, str]:
-    headers = {"Content-Type": "application/json", "x-amzn-RequestId": _request_id()}
+    headers = {"Content-Type": "application/json", "x-amzn-RequestId": random_uuid()}
     if extra:
         headers.update(extra)
     return headers
