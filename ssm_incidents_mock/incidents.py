@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import time
-import uuid
 from bisect import bisect_left, insort
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .context import RequestContext
 from .exceptions import not_found
 from .filters import Filter, FilterKeys, matches_all, parse_filters
+from .ids import random_hex, random_uuid
 from .pagination import paginate
 
 if TYPE_CHECKING:
@@ -174,7 +174,7 @@ def _discard(seqs: list[int], seq: int) -> None:
 
 
 def _new_id() -> str:
-    return str(uuid.uuid4())
+    return random_uuid()
 
 
 class IncidentsMixin:
@@ -240,7 +240,7 @@ class IncidentsMixin:
         parent = {
             "identifier": {
                 "type": "PARENT",
-                "value": {"arn": f"arn:{ctx.partition}:ssm:{ctx.region}:{ctx.account_id}:opsitem/oi-{uuid.uuid4().hex[:12]}"},
+                "value": {"arn": f"arn:{ctx.partition}:ssm:{ctx.region}:{ctx.account_id}:opsitem/oi-{random_hex(12)}"},
             },
             "title": "parentItem",
         }

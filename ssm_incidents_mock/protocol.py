@@ -20,7 +20,8 @@ MAX_BODY_BYTES = 1024 * 1024  # larger request bodies are refused (documented in
 # Rendered payloads are trees built per response: no cycle check needed.
 _DUMP_TEXT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
 _DUMP_ASCII = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+# A \u escape of a surrogate, or a surrogate encoded as UTF-8 bytes (invalid UTF-8 that json accepts).
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
 
 
 def _DUMP(payload: Any) -> str:
@@ -85,7 +86,7 @@ def parse(request: Request) -> tuple[OperationSpec, dict[str, Any]]:
             raise ValidationException(f"Request body exceeds the maximum size of {MAX_BODY_BYTES} bytes.")
         if body and body.strip():
             try:
-                data = json.loads(body)
+                data = json.loads(_json_text(body))
             except (ValueError, UnicodeDecodeError):
                 raise ValidationException("The request body could not be parsed as a JSON object.") from None
             except RecursionError:
@@ -94,7 +95,7 @@ def parse(request: Request) -> tuple[OperationSpec, dict[str, Any]]:
                 raise ValidationException("The request body must be a JSON object.")
             raw = body if isinstance(body, bytes) else body.encode("utf-8", "surrogatepass")
             if _SURROGATE_ESCAPE.search(raw) and _has_lone_surrogate(data):
-                raise ValidationException("The request body holds a \\u escape of a lone UTF-16 surrogate.")
+                raise ValidationException("The request body holds a lone UTF-16 surrogate, which is not valid text.")
             for name in op.body_members:
                 value = data.get(name)
                 if value is not None:
@@ -117,6 +118,13 @@ def parse(request: Request) -> tuple[OperationSpec, dict[str, Any]]:
         if errors:
             raise ValidationException(format_errors(errors))
     return op, params
+
+
+def _json_text(body: bytes | str) -> bytes | str:
+    """The body for ``json.loads``: an object in UTF-8 (the usual case) skips its encoding detection."""
+    if isinstance(body, bytes) and body[:1] == b"{" and body[1:2] != b"\x00":
+        return body.decode("utf-8", "surrogatepass")  # what json.loads does once it has detected UTF-8
+    return body
 
 
 def _parse_query(query: str) -> dict[str, list[str]]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from .context import RequestContext
 from .exceptions import ConflictException, ResourceNotFoundException, ValidationException, not_found
 from .filters import FilterKeys, matches_all, parse_filters
+from .ids import random_hex, random_uuid
 from .pagination import paginate
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class TimelineEvent:
         seq: int,
     ) -> None:
         self.incident_record_arn = incident_record_arn
-        self.event_id = str(uuid.uuid4())
+        self.event_id = random_uuid()
         self.event_time = event_time
         self.event_updated_time = time.time()
         self.event_type = event_type
@@ -64,7 +64,7 @@ class RelatedItem:
     def __init__(self, identifier: dict[str, Any], title: str | None, seq: int) -> None:
         self.identifier = identifier
         self.title = title
-        self.generated_id = f"related-item/{identifier['type']}/{uuid.uuid4().hex.upper()}"
+        self.generated_id = f"related-item/{identifier['type']}/{random_hex(32).upper()}"
         self.seq = seq
 
     def as_update(self) -> dict[str, Any]:

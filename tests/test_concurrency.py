@@ -39,7 +39,7 @@ def run_threads(work: Callable[[int], None], threads: int = THREADS) -> list[Bas
         try:
             barrier.wait()
             work(index)
-        except BaseException as error:  # noqa: BLE001 - reported by the test
+        except BaseException as error:  # reported by the test
             errors.append(error)
 
     workers = [threading.Thread(target=body, args=(i,), daemon=True) for i in range(threads)]

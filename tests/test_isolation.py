@@ -131,7 +131,7 @@ def test_accounts_do_not_see_each_other(ssm_incidents: Any) -> None:
     assert_error(exc_info, "ResourceNotFoundException", 404, plan)
 
 
-FUZZ = fuzz_settings(ci_examples=60, long_examples=1500)
+FUZZ = fuzz_settings(ci_examples=60, long_examples=400)
 MUTATING = sorted(op for op in SPEC.operations if not op.startswith(("Get", "List")))
 
 

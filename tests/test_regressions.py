@@ -121,3 +121,19 @@ def test_empty_uri_label_is_a_missing_member(ssm_incidents: Any, op: str, params
     with pytest.raises(ClientError) as exc_info:
         getattr(unchecked(), op)(**params)
     assert_error(exc_info, "ValidationException", 400, "Value null at 'resourceArn'", "must not be null")
+
+
+# --- found by the long raw HTTP fuzz (mutation "invalid_utf8"): UTF-8-encoded surrogates accepted
+
+
+@pytest.mark.parametrize("junk", [b"\xed\xa0\x80", b"\xed\xbf\xbf"])
+def test_utf8_encoded_surrogate_bytes_are_rejected_like_the_escape(ssm_incidents: Any, junk: bytes) -> None:
+    """json.loads decodes with 'surrogatepass', so invalid UTF-8 bytes of a surrogate were stored (201)."""
+    body = b'{"name":"p","incidentTemplate":{"title":"a' + junk + b'b","impact":3}}'
+    status, code, payload = raw("POST", "/createResponsePlan", body)
+    assert (status, code) == (400, "ValidationException")
+    assert "lone UTF-16 surrogate" in payload["message"]
+    assert plans(ssm_incidents) == []
+    # an unknown member is no way around it either
+    status, code, _ = raw("POST", "/listResponsePlans", b'{"x' + junk + b'":1}')
+    assert (status, code) == (400, "ValidationException")

@@ -108,12 +108,16 @@ POLICY = json.dumps(
 )
 
 
-def build_world(c: Any, suite: str) -> World:
-    """Create a replication set, a plan, an incident, an event, a policy; return their identifiers."""
+def build_world(c: Any, suite: str, replication_set: bool = True) -> World:
+    """Create a replication set, a plan, an incident, an event, a policy; return their identifiers.
+
+    Without ``replication_set`` the account has none (so CreateReplicationSet can succeed) and the
+    world names a replication set that does not exist.
+    """
     world: World = {"arn": [], "event_id": [], "policy_id": [], "related_item_id": [], "region": ["us-west-2", "us-east-1", "eu-west-1"]}
     world["event_type"] = ["Custom Event", "Note"]
     world["policy"] = [POLICY]
-    rs = c.create_replication_set(regions={REGION: {}})["arn"]
+    rs = c.create_replication_set(regions={REGION: {}})["arn"] if replication_set else None
     plan = c.create_response_plan(name="fuzz-plan", incidentTemplate={"title": "T", "impact": 3}, tags={"team": "a"})["arn"]
     incident = c.start_incident(responsePlanArn=plan)["incidentRecordArn"]
     event = c.create_timeline_event(
@@ -121,7 +125,9 @@ def build_world(c: Any, suite: str) -> World:
     )["eventId"]
     items = c.list_related_items(incidentRecordArn=incident)["relatedItems"]
     policy = c.put_resource_policy(resourceArn=plan, policy=POLICY)["policyId"]
-    COUNTER.add(suite, 6)
+    COUNTER.add(suite, 6 if replication_set else 5)
+    if rs is None:
+        rs = plan.split(":response-plan/")[0] + ":replication-set/00000000-0000-0000-0000-000000000000"
     world["arn"] += [plan, incident, rs]
     world["event_id"].append(event)
     world["policy_id"].append(policy)
