@@ -44,7 +44,7 @@ class _Body:
 
 
 def _wrap_stubber_call(original: Any) -> Any:
-    from moto.core.config import passthrough_service, passthrough_url
+    from moto.core.config import passthrough_service, passthrough_url, service_whitelisted
 
     from .protocol import Request
     from .responses import handle
@@ -53,7 +53,12 @@ def _wrap_stubber_call(original: Any) -> Any:
         if self.enabled and event_name.startswith(_EVENT_PREFIX):
             url = request.url
             match = PATTERN.match(url)
-            if match and not passthrough_service(SERVICE) and not passthrough_url(url.split("?", 1)[0]):
+            if (
+                match
+                and service_whitelisted(SERVICE)  # otherwise moto's own handler refuses the call
+                and not passthrough_service(SERVICE)
+                and not passthrough_url(url.split("?", 1)[0])
+            ):
                 status, headers, body = handle(
                     Request.from_url(request.method, url, request.headers, request.body), match.group(0)
                 )

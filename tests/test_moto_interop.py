@@ -132,3 +132,20 @@ def test_late_registration_in_a_fresh_interpreter() -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == 'requests 200 {"responsePlanSummaries":[]}'
     assert lines[1] == "after 200 ['late']"
+
+
+def test_service_whitelist_without_ssm_incidents_refuses_like_moto() -> None:
+    """moto's ``core.service_whitelist`` applies to this service as to moto's own."""
+    import boto3
+    import pytest as _pytest
+    from moto.core.exceptions import ServiceNotWhitelisted
+
+    from ssm_incidents_mock import mock_ssm_incidents
+
+    with mock_ssm_incidents(config={"core": {"service_whitelist": ["sqs"]}}):
+        client = boto3.client("ssm-incidents", region_name="us-east-1")
+        with _pytest.raises(ServiceNotWhitelisted):
+            client.list_response_plans()
+    with mock_ssm_incidents(config={"core": {"service_whitelist": ["sqs", "ssmincidents"]}}):
+        client = boto3.client("ssm-incidents", region_name="us-east-1")
+        assert client.list_response_plans()["responsePlanSummaries"] == []
