@@ -71,7 +71,10 @@ def call_set(c: BaseClient, state: State) -> dict[str, Callable[[], Any]]:
         "UpdateIncidentRecord": lambda: c.update_incident_record(arn=state.target, title=next(titles)),
         "ListIncidentRecords": lambda: c.list_incident_records(maxResults=50),
         "CreateTimelineEvent": lambda: c.create_timeline_event(
-            incidentRecordArn=state.target, eventTime=EVENT_TIME, eventType="Custom Event", eventData="checked dashboards"
+            incidentRecordArn=state.target,
+            eventTime=EVENT_TIME,
+            eventType="Custom Event",
+            eventData="checked dashboards",
         ),
     }
 

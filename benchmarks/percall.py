@@ -43,7 +43,10 @@ def moto_reference(rounds: int, n: int) -> dict[str, float]:
             Name="bench",
             ScheduleExpression="rate(5 minutes)",
             FlexibleTimeWindow={"Mode": "OFF"},
-            Target={"Arn": "arn:aws:lambda:us-east-1:123456789012:function:f", "RoleArn": "arn:aws:iam::123456789012:role/r"},
+            Target={
+                "Arn": "arn:aws:lambda:us-east-1:123456789012:function:f",
+                "RoleArn": "arn:aws:iam::123456789012:role/r",
+            },
             StartDate=dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc),
         )
 

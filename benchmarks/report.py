@@ -45,12 +45,20 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
     if scaling:
         top = max(scaling["sizes"])
         for op in ("GetIncidentRecord", "StartIncident", "UpdateIncidentRecord"):
-            ratio = scaling["calls"][op][str(top)]["ratio"] if str(top) in scaling["calls"][op] else scaling["calls"][op][top]["ratio"]
+            ratio = (
+                scaling["calls"][op][str(top)]["ratio"]
+                if str(top) in scaling["calls"][op]
+                else scaling["calls"][op][top]["ratio"]
+            )
             out.append((f"{op} {top // 1000}k/empty <= 1.2", f"{ratio:.2f}", ratio <= 1.2))
         listed = scaling.get("filtered_list")
         if listed:
             out.append(
-                (f"filtered list page over {listed['incidents'] // 1000}k <= 2x list floor", f"{listed['ratio']:.2f}x", listed["ratio"] <= 2)
+                (
+                    f"filtered list page over {listed['incidents'] // 1000}k <= 2x list floor",
+                    f"{listed['ratio']:.2f}x",
+                    listed["ratio"] <= 2,
+                )
             )
     activation = results.get("activation")
     if activation:
@@ -64,7 +72,9 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
         )
     memory = results.get("memory")
     if memory:
-        out.append(("<= 2 KB per stored incident", f"{memory['bytes_per_incident']} B", memory["bytes_per_incident"] <= 2048))
+        out.append(
+            ("<= 2 KB per stored incident", f"{memory['bytes_per_incident']} B", memory["bytes_per_incident"] <= 2048)
+        )
     server = results.get("server")
     if server:
         out.append(("server throughput >= 1.5x moto's", f"{server['ratio']:.2f}x", server["ratio"] >= 1.5))
@@ -103,9 +113,13 @@ def markdown(results: dict[str, Any]) -> str:
         ]
         for op in CALLS:
             a, b = per_call["mock_ssm_incidents"][op], per_call["mock_aws"][op]
-            lines.append(f"| {op} | {a['ratio']:.2f}x | {b['ratio']:.2f}x | {a['subject_us']:.0f} | {a['baseline_us']:.0f} |")
+            lines.append(
+                f"| {op} | {a['ratio']:.2f}x | {b['ratio']:.2f}x | {a['subject_us']:.0f} | {a['baseline_us']:.0f} |"
+            )
         ref = per_call["moto_scheduler_GetSchedule"]
-        lines.append(f"| (moto scheduler GetSchedule, for context) | | {ref['ratio']:.2f}x | {ref['subject_us']:.0f} | {ref['baseline_us']:.0f} |")
+        lines.append(
+            f"| (moto scheduler GetSchedule, for context) | | {ref['ratio']:.2f}x | {ref['subject_us']:.0f} | {ref['baseline_us']:.0f} |"
+        )
     scaling = results.get("scaling")
     if scaling:
         sizes = scaling["sizes"]
@@ -122,7 +136,9 @@ def markdown(results: dict[str, Any]) -> str:
         for op in CALLS:
             calls = scaling["calls"][op]
             cells = [f"{calls[_size_key(calls, s)]['ratio']:.2f}" for s in sizes]
-            lines.append(f"| {op} | " + " | ".join(cells) + f" | {calls[_size_key(calls, sizes[-1])]['subject_us']:.0f} |")
+            lines.append(
+                f"| {op} | " + " | ".join(cells) + f" | {calls[_size_key(calls, sizes[-1])]['subject_us']:.0f} |"
+            )
         listed = scaling.get("filtered_list")
         if listed:
             lines += [

@@ -1,8 +1,8 @@
 """Run the benchmarks and write benchmarks/results/: results.md, results.json, scaling.png, profile_*.txt.
 
-    python benchmarks/run.py            # full run (a few minutes)
-    python benchmarks/run.py --quick    # smaller states and fewer rounds (under a minute or two)
-    python benchmarks/run.py --only per_call,activation
+python benchmarks/run.py            # full run (a few minutes)
+python benchmarks/run.py --quick    # smaller states and fewer rounds (under a minute or two)
+python benchmarks/run.py --only per_call,activation
 """
 
 from __future__ import annotations

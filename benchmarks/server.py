@@ -91,7 +91,10 @@ def _moto_calls(url: str) -> list[Callable[[], Any]]:
         Name="bench",
         ScheduleExpression="rate(5 minutes)",
         FlexibleTimeWindow={"Mode": "OFF"},
-        Target={"Arn": "arn:aws:lambda:us-east-1:123456789012:function:f", "RoleArn": "arn:aws:iam::123456789012:role/r"},
+        Target={
+            "Arn": "arn:aws:lambda:us-east-1:123456789012:function:f",
+            "RoleArn": "arn:aws:iam::123456789012:role/r",
+        },
         StartDate=dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc),
     )
     clients = [client("scheduler", endpoint_url=url) for _ in range(CLIENTS)]

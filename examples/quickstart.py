@@ -31,7 +31,9 @@ def describe_event(client: Any, incident_arn: str, event_id: str) -> str:
     event = client.get_timeline_event(incidentRecordArn=incident_arn, eventId=event_id)["event"]
     data = json.loads(event["eventData"])
     if event["eventType"] == "SSM Incident Record Update":
-        detail = "changed " + ", ".join(describe_change(a["attributeName"], a["newValue"]) for a in data["modifiedAttributes"])
+        detail = "changed " + ", ".join(
+            describe_change(a["attributeName"], a["newValue"]) for a in data["modifiedAttributes"]
+        )
     else:
         detail = json.dumps(data)
     return f"{event['eventTime']:%H:%M:%S}  {event['eventType']:<28} {detail}"
@@ -52,11 +54,20 @@ def main() -> None:
 
     incident_arn = client.start_incident(responsePlanArn=plan_arn)["incidentRecordArn"]
     record = client.get_incident_record(arn=incident_arn)["incidentRecord"]
-    show("Incident started", [incident_arn, f"status {record['status']}, impact {record['impact']}, title {record['title']!r}"])
+    show(
+        "Incident started",
+        [incident_arn, f"status {record['status']}, impact {record['impact']}, title {record['title']!r}"],
+    )
 
     client.update_incident_record(arn=incident_arn, status="RESOLVED", summary="Rolled back the payments deploy.")
     record = client.get_incident_record(arn=incident_arn)["incidentRecord"]
-    show("Incident resolved", [f"status {record['status']} at {record['resolvedTime']:%Y-%m-%d %H:%M:%S %Z}", f"summary {record['summary']!r}"])
+    show(
+        "Incident resolved",
+        [
+            f"status {record['status']} at {record['resolvedTime']:%Y-%m-%d %H:%M:%S %Z}",
+            f"summary {record['summary']!r}",
+        ],
+    )
 
     events = client.list_timeline_events(incidentRecordArn=incident_arn)["eventSummaries"]
     show("Timeline (newest first)", [describe_event(client, incident_arn, e["eventId"]) for e in events])

@@ -6,7 +6,7 @@ Importing the package registers the service with moto, so plain ``mock_aws`` ser
 from .integration import register
 from .mock import SSMIncidentsMock, mock_ssm_incidents
 
-__all__ = ["SSMIncidentsMock", "mock_ssm_incidents", "register", "__version__"]
+__all__ = ["SSMIncidentsMock", "__version__", "mock_ssm_incidents", "register"]
 __version__ = "0.1.0"
 
 register()

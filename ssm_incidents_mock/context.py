@@ -27,7 +27,7 @@ def partition_of(region: str) -> str:
 class RequestContext:
     """The caller of one request. The caller ARN is looked up only when an operation needs it."""
 
-    __slots__ = ("account_id", "region", "partition", "access_key", "__dict__")
+    __slots__ = ("__dict__", "access_key", "account_id", "partition", "region")
 
     def __init__(self, account_id: str, region: str, access_key: str | None = None) -> None:
         self.account_id = account_id

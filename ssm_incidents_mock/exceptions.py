@@ -34,9 +34,7 @@ class ResourceNotFoundException(ServiceError):
 class ConflictException(ServiceError):
     code = "ConflictException"
 
-    def __init__(
-        self, message: str, resource_type: str | None = None, identifier: str | None = None
-    ) -> None:
+    def __init__(self, message: str, resource_type: str | None = None, identifier: str | None = None) -> None:
         super().__init__(message, resourceType=resource_type, resourceIdentifier=identifier)
 
 
@@ -77,6 +75,4 @@ class InternalServerException(ServiceError):
 def not_found(resource_type: str, identifier: str, what: str | None = None) -> ResourceNotFoundException:
     """The mock's uniform not-found error (AWS's exact wording is not public)."""
     label = what or resource_type.replace("_", " ").lower()
-    return ResourceNotFoundException(
-        f"The {label} {identifier} does not exist.", resource_type, identifier
-    )
+    return ResourceNotFoundException(f"The {label} {identifier} does not exist.", resource_type, identifier)

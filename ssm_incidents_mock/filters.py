@@ -22,7 +22,7 @@ FilterKeys = dict[str, tuple[str, Callable[[Any], Any]]]
 class Filter:
     """One parsed filter: its key, kind and the values or bound it compares with."""
 
-    __slots__ = ("key", "kind", "before", "after", "values", "accessor")
+    __slots__ = ("accessor", "after", "before", "key", "kind", "values")
 
     def __init__(self, raw: dict[str, Any], known: FilterKeys) -> None:
         key = raw["key"]

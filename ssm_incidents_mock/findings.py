@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from .context import RequestContext
 from .pagination import paginate
+from .state import BackendState
 
 if TYPE_CHECKING:
     from .incidents import IncidentRecord
-    from .models import SSMIncidentsBackend
 
 DEFAULT_PAGE_SIZE = 20  # ListIncidentFindings maxResults is 1-20 in the model
 
@@ -41,7 +41,7 @@ def _epoch(value: float | datetime) -> float:
 
 
 def add_finding(
-    backend: SSMIncidentsBackend,
+    backend: BackendState,
     incident_arn: str,
     *,
     cloudformation_stack_arn: str | None = None,
@@ -88,11 +88,11 @@ def add_finding(
         return finding.id
 
 
-class FindingsMixin:
+class FindingsMixin(BackendState):
     """BatchGetIncidentFindings and ListIncidentFindings."""
 
     def batch_get_incident_findings(
-        self: SSMIncidentsBackend, ctx: RequestContext, incident_record_arn: str, finding_ids: list[str]
+        self, ctx: RequestContext, incident_record_arn: str, finding_ids: list[str]
     ) -> tuple[list[Finding], list[dict[str, str]]]:
         record: IncidentRecord = self.incident(ctx, incident_record_arn)
         findings: list[Finding] = []
@@ -112,7 +112,7 @@ class FindingsMixin:
         return findings, errors
 
     def list_incident_findings(
-        self: SSMIncidentsBackend,
+        self,
         ctx: RequestContext,
         incident_record_arn: str,
         max_results: int | None = None,

@@ -14,9 +14,9 @@ from .exceptions import not_found
 from .filters import Filter, FilterKeys, matches_all, parse_filters
 from .ids import random_hex, random_uuid
 from .pagination import paginate
+from .state import BackendState
 
 if TYPE_CHECKING:
-    from .models import SSMIncidentsBackend
     from .timeline import RelatedItem, TimelineEvent
 
 CUSTOM_SOURCE = "aws.ssm-incidents.custom"
@@ -177,19 +177,19 @@ def _new_id() -> str:
     return random_uuid()
 
 
-class IncidentsMixin:
+class IncidentsMixin(BackendState):
     """The incident-record operations."""
 
     incidents: IncidentIndex
 
-    def incident(self: SSMIncidentsBackend, ctx: RequestContext, arn: str) -> IncidentRecord:
+    def incident(self, ctx: RequestContext, arn: str) -> IncidentRecord:
         record = self.incidents.get(arn)
         if record is None or not self.visible(ctx):
             raise not_found("INCIDENT_RECORD", arn, "incident record")
         return record
 
     def start_incident(
-        self: SSMIncidentsBackend,
+        self,
         ctx: RequestContext,
         response_plan_arn: str,
         title: str | None = None,
@@ -253,9 +253,7 @@ class IncidentsMixin:
         )
         return arn
 
-    def _add_trigger_event(
-        self: SSMIncidentsBackend, record: IncidentRecord, trigger_details: dict[str, Any], created: bool
-    ) -> None:
+    def _add_trigger_event(self, record: IncidentRecord, trigger_details: dict[str, Any], created: bool) -> None:
         data = {
             "createdIncident": created,
             "incidentSource": trigger_details["source"],
@@ -270,11 +268,11 @@ class IncidentsMixin:
             references=[{"resource": record.arn}],
         )
 
-    def get_incident_record(self: SSMIncidentsBackend, ctx: RequestContext, arn: str) -> IncidentRecord:
+    def get_incident_record(self, ctx: RequestContext, arn: str) -> IncidentRecord:
         return self.incident(ctx, arn)
 
     def update_incident_record(
-        self: SSMIncidentsBackend,
+        self,
         ctx: RequestContext,
         arn: str,
         title: str | None = None,
@@ -310,7 +308,7 @@ class IncidentsMixin:
             self.record_update(ctx, record, changes)
 
     def list_incident_records(
-        self: SSMIncidentsBackend,
+        self,
         ctx: RequestContext,
         filters: list[dict[str, Any]] | None = None,
         max_results: int | None = None,
@@ -324,7 +322,7 @@ class IncidentsMixin:
 
         return paginate("ListIncidentRecords", filters, after, lambda r: r.seq, max_results or 100, next_token)
 
-    def delete_incident_record(self: SSMIncidentsBackend, ctx: RequestContext, arn: str) -> None:
+    def delete_incident_record(self, ctx: RequestContext, arn: str) -> None:
         record = self.incidents.get(arn)
         if record is None or not self.visible(ctx):
             return

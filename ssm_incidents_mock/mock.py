@@ -151,9 +151,7 @@ def mock_ssm_incidents(
 ) -> SSMIncidentsMock: ...
 
 
-def mock_ssm_incidents(
-    func: Any = None, *, strict: bool | None = None, config: dict[str, Any] | None = None
-) -> Any:
+def mock_ssm_incidents(func: Any = None, *, strict: bool | None = None, config: dict[str, Any] | None = None) -> Any:
     """Mock ssm-incidents: ``@mock_ssm_incidents``, ``@mock_ssm_incidents()``, ``with ...:``."""
     mock = SSMIncidentsMock(strict=strict, config=config)
     return mock(func) if func is not None else mock

@@ -3,7 +3,7 @@
 Incident Manager data is account-wide (its ARNs have an empty region field) and replicated to
 the regions of the account's replication set, so the backend is keyed by partition rather than
 by region; which regions see the data is decided per call (see ``replication.py``). Each area of
-the API lives in its own module as a mixin; this class holds the state they share.
+the API lives in its own module as a mixin over ``state.BackendState``; this class creates the state.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import itertools
 import threading
 from typing import Any
 
-from moto.core.base_backend import BackendDict, BaseBackend
+from moto.core.base_backend import BackendDict
 
 from .automation import AutomationExecution
 from .findings import FindingsMixin
@@ -35,7 +35,6 @@ class SSMIncidentsBackend(
     IncidentsMixin,
     TimelineMixin,
     FindingsMixin,
-    BaseBackend,
 ):
     """All Incident Manager state of one account in one partition."""
 

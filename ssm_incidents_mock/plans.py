@@ -9,10 +9,10 @@ from .automation import start_automation_execution
 from .context import RequestContext
 from .exceptions import ConflictException, not_found
 from .pagination import paginate
+from .state import BackendState
 
 if TYPE_CHECKING:
     from .incidents import IncidentRecord
-    from .models import SSMIncidentsBackend
     from .policies import ResourcePolicy
 
 AUTOMATION_ITEM = "AUTOMATION"
@@ -79,12 +79,12 @@ class ResponsePlan:
         return channel.get("chatbotSns")
 
 
-class ResponsePlansMixin:
+class ResponsePlansMixin(BackendState):
     """The response-plan operations and the plan actions run at StartIncident."""
 
     response_plans: dict[str, ResponsePlan]
 
-    def plan(self: SSMIncidentsBackend, ctx: RequestContext, arn: str) -> ResponsePlan:
+    def plan(self, ctx: RequestContext, arn: str) -> ResponsePlan:
         """The plan with this ARN as the calling region sees it, or ResourceNotFoundException."""
         plan = self.response_plans.get(arn)
         if plan is None or not self.visible(ctx):
@@ -92,7 +92,7 @@ class ResponsePlansMixin:
         return plan
 
     def create_response_plan(
-        self: SSMIncidentsBackend,
+        self,
         ctx: RequestContext,
         name: str,
         incident_template: dict[str, Any],
@@ -122,11 +122,11 @@ class ResponsePlansMixin:
             self.tags[arn] = dict(tags)
         return arn
 
-    def get_response_plan(self: SSMIncidentsBackend, ctx: RequestContext, arn: str) -> ResponsePlan:
+    def get_response_plan(self, ctx: RequestContext, arn: str) -> ResponsePlan:
         return self.plan(ctx, arn)
 
     def list_response_plans(
-        self: SSMIncidentsBackend, ctx: RequestContext, max_results: int | None = None, next_token: str | None = None
+        self, ctx: RequestContext, max_results: int | None = None, next_token: str | None = None
     ) -> tuple[list[ResponsePlan], str | None]:
         plans = sorted(self.response_plans.values(), key=lambda p: p.seq) if self.visible(ctx) else []
 
@@ -136,7 +136,7 @@ class ResponsePlansMixin:
         return paginate("ListResponsePlans", None, after, lambda p: p.seq, max_results or 100, next_token)
 
     def update_response_plan(
-        self: SSMIncidentsBackend,
+        self,
         ctx: RequestContext,
         arn: str,
         display_name: str | None = None,
@@ -162,15 +162,13 @@ class ResponsePlansMixin:
             if value is not None:
                 _set_template_field(plan.incident_template, _TEMPLATE_FIELDS[field], value)
 
-    def delete_response_plan(self: SSMIncidentsBackend, ctx: RequestContext, arn: str) -> None:
+    def delete_response_plan(self, ctx: RequestContext, arn: str) -> None:
         """Delete a plan with its tags and resource policies; a missing plan is no error."""
         if not self.visible(ctx) or self.response_plans.pop(arn, None) is None:
             return
         self.tags.pop(arn, None)
 
-    def start_plan_actions(
-        self: SSMIncidentsBackend, ctx: RequestContext, plan: ResponsePlan, record: IncidentRecord
-    ) -> None:
+    def start_plan_actions(self, ctx: RequestContext, plan: ResponsePlan, record: IncidentRecord) -> None:
         """Start the plan's runbook for a new incident and link it as an AUTOMATION related item."""
         for action in plan.actions or ():
             automation = action.get("ssmAutomation")

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .context import RequestContext
 from .exceptions import ValidationException, not_found
 from .pagination import paginate
-
-if TYPE_CHECKING:
-    from .models import SSMIncidentsBackend
+from .state import BackendState
 
 
 class ResourcePolicy:
@@ -54,10 +52,10 @@ def check_policy_document(policy: str) -> None:
             raise ValidationException("Every statement of the policy must have the effect Allow.")
 
 
-class PoliciesMixin:
+class PoliciesMixin(BackendState):
     """PutResourcePolicy, GetResourcePolicies, DeleteResourcePolicy."""
 
-    def put_resource_policy(self: SSMIncidentsBackend, ctx: RequestContext, resource_arn: str, policy: str) -> str:
+    def put_resource_policy(self, ctx: RequestContext, resource_arn: str, policy: str) -> str:
         plan = self.plan(ctx, resource_arn)
         check_policy_document(policy)
         created = ResourcePolicy(policy, ctx.region, self.next_seq())
@@ -65,7 +63,7 @@ class PoliciesMixin:
         return created.policy_id
 
     def get_resource_policies(
-        self: SSMIncidentsBackend,
+        self,
         ctx: RequestContext,
         resource_arn: str,
         max_results: int | None = None,
@@ -78,9 +76,7 @@ class PoliciesMixin:
 
         return paginate("GetResourcePolicies", resource_arn, after, lambda p: p.seq, max_results or 100, next_token)
 
-    def delete_resource_policy(
-        self: SSMIncidentsBackend, ctx: RequestContext, resource_arn: str, policy_id: str
-    ) -> None:
+    def delete_resource_policy(self, ctx: RequestContext, resource_arn: str, policy_id: str) -> None:
         plan = self.plan(ctx, resource_arn)
         if plan.policies.pop(policy_id, None) is None:
             raise not_found("RESOURCE_POLICY", policy_id, "resource policy")

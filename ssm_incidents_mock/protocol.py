@@ -45,9 +45,11 @@ def _dump_bytes(payload: Any) -> bytes:
 class Request:
     """What every transport hands the dispatcher: method, raw path, raw query, headers, body."""
 
-    __slots__ = ("method", "path", "query", "headers", "body")
+    __slots__ = ("body", "headers", "method", "path", "query")
 
-    def __init__(self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes | str | None) -> None:
+    def __init__(
+        self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes | str | None
+    ) -> None:
         self.method = method.upper()
         self.path = path or "/"
         self.query = query

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .config import settings
 from .context import RequestContext
@@ -17,9 +17,7 @@ from .exceptions import (
     not_found,
 )
 from .pagination import paginate
-
-if TYPE_CHECKING:
-    from .models import SSMIncidentsBackend
+from .state import BackendState
 
 DEFAULT_KEY = "DefaultKey"
 MAX_REGIONS = 3
@@ -56,21 +54,21 @@ class ReplicationSet:
         self.last_modified_time = time.time()
 
 
-class ReplicationSetsMixin:
+class ReplicationSetsMixin(BackendState):
     """CreateReplicationSet, GetReplicationSet, ListReplicationSets and region scoping."""
 
     replication_set: ReplicationSet | None
 
     # --- scoping used by every other area -------------------------------------------------
 
-    def visible(self: SSMIncidentsBackend, ctx: RequestContext) -> bool:
+    def visible(self, ctx: RequestContext) -> bool:
         """Whether the calling region sees this account's Incident Manager data."""
         rs = self.replication_set
         if rs is None:
             return not settings.strict_replication_set
         return ctx.region in rs.region_map
 
-    def require_onboarded(self: SSMIncidentsBackend, ctx: RequestContext) -> None:
+    def require_onboarded(self, ctx: RequestContext) -> None:
         """For creating operations: a replication set must cover the calling region."""
         if self.visible(ctx):
             return
@@ -87,13 +85,13 @@ class ReplicationSetsMixin:
             rs.arn,
         )
 
-    def arn_prefix(self: SSMIncidentsBackend, ctx: RequestContext) -> str:
+    def arn_prefix(self, ctx: RequestContext) -> str:
         return f"arn:{ctx.partition}:ssm-incidents::{ctx.account_id}:"
 
     # --- operations -----------------------------------------------------------------------
 
     def create_replication_set(
-        self: SSMIncidentsBackend, ctx: RequestContext, regions: dict[str, Any], tags: dict[str, str] | None = None
+        self, ctx: RequestContext, regions: dict[str, Any], tags: dict[str, str] | None = None
     ) -> str:
         if self.replication_set is not None:
             raise ServiceQuotaExceededException(
@@ -108,21 +106,26 @@ class ReplicationSetsMixin:
             self.tags[arn] = dict(tags)
         return arn
 
-    def get_replication_set(self: SSMIncidentsBackend, ctx: RequestContext, arn: str) -> ReplicationSet:
+    def get_replication_set(self, ctx: RequestContext, arn: str) -> ReplicationSet:
         rs = self.replication_set
         if rs is None or rs.arn != arn or ctx.region not in rs.region_map:
             raise not_found("REPLICATION_SET", arn, "replication set")
         return rs
 
     def list_replication_sets(
-        self: SSMIncidentsBackend, ctx: RequestContext, max_results: int | None = None, next_token: str | None = None
+        self, ctx: RequestContext, max_results: int | None = None, next_token: str | None = None
     ) -> tuple[list[str], str | None]:
         arns = [self.replication_set.arn] if self.replication_set is not None else []
-        return paginate("ListReplicationSets", None, lambda pos: arns[1:] if pos else arns, lambda a: 1, max_results or 100, next_token)
+        return paginate(
+            "ListReplicationSets",
+            None,
+            lambda pos: arns[1:] if pos else arns,
+            lambda a: 1,
+            max_results or 100,
+            next_token,
+        )
 
-    def update_replication_set(
-        self: SSMIncidentsBackend, ctx: RequestContext, arn: str, actions: list[dict[str, Any]]
-    ) -> None:
+    def update_replication_set(self, ctx: RequestContext, arn: str, actions: list[dict[str, Any]]) -> None:
         """Add or delete one region (the model allows exactly one action with one member set)."""
         rs = self.get_replication_set(ctx, arn)
         if rs.status != "ACTIVE":
@@ -150,7 +153,7 @@ class ReplicationSetsMixin:
             )
         self.clear_incident_manager_data()  # the last region goes: the set and all data go with it
 
-    def delete_replication_set(self: SSMIncidentsBackend, ctx: RequestContext, arn: str) -> None:
+    def delete_replication_set(self, ctx: RequestContext, arn: str) -> None:
         """Delete the set and with it all Incident Manager data of the account."""
         rs = self.get_replication_set(ctx, arn)
         if rs.deletion_protected:
@@ -159,9 +162,7 @@ class ReplicationSetsMixin:
             )
         self.clear_incident_manager_data()
 
-    def update_deletion_protection(
-        self: SSMIncidentsBackend, ctx: RequestContext, arn: str, deletion_protected: bool
-    ) -> None:
+    def update_deletion_protection(self, ctx: RequestContext, arn: str, deletion_protected: bool) -> None:
         rs = self.get_replication_set(ctx, arn)
         rs.deletion_protected = deletion_protected
         rs.touch(ctx.caller_arn)

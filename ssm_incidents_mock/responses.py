@@ -179,7 +179,9 @@ def handle(request: Request, host: str) -> Response:
         return render_error(op, InternalServerException("The mock failed to process the request."))
 
 
-def _idempotent(backend: SSMIncidentsBackend, op: OperationSpec, token: str, params: dict[str, Any], call: Any) -> Response:
+def _idempotent(
+    backend: SSMIncidentsBackend, op: OperationSpec, token: str, params: dict[str, Any], call: Any
+) -> Response:
     """Same token + same input: the first answer again. Same token + other input: rejected."""
     key = (op.name, token)
     fingerprint = _fingerprint(params)
@@ -188,7 +190,8 @@ def _idempotent(backend: SSMIncidentsBackend, op: OperationSpec, token: str, par
         if cached[0] != fingerprint:
             message = f"The clientToken {token} was already used with different parameters."
             raise ConflictException(message) if "ConflictException" in op.errors else ValidationException(message)
-        return cached[1]
+        response: Response = cached[1]
+        return response
     response = render_result(op, call())
     cache = backend.idempotency
     cache[key] = (fingerprint, response)

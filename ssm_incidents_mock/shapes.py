@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, cast
 
-from botocore.model import Shape
+from botocore.model import ListShape, MapShape, Shape, StringShape, StructureShape
 
 Errors = list[str]
 Check = Callable[[Any, str, Errors], Any]
@@ -71,10 +71,10 @@ def _size_rules(shape: Shape, unit: str) -> list[tuple[Callable[[int], bool], st
     rules: list[tuple[Callable[[int], bool], str]] = []
     if "min" in meta:
         low = meta["min"]
-        rules.append((lambda n, low=low: n >= low, f"Member must have {unit} greater than or equal to {low}"))
+        rules.append((lambda n: bool(n >= low), f"Member must have {unit} greater than or equal to {low}"))
     if "max" in meta:
         high = meta["max"]
-        rules.append((lambda n, high=high: n <= high, f"Member must have {unit} less than or equal to {high}"))
+        rules.append((lambda n: bool(n <= high), f"Member must have {unit} less than or equal to {high}"))
     return rules
 
 
@@ -84,7 +84,7 @@ def _scalar_constraints(shape: Shape) -> Callable[[Any], list[str]]:
         rules = _size_rules(shape, "length")
         pattern = shape.metadata.get("pattern")
         regex = re.compile(pattern) if pattern else None
-        enum = shape.enum
+        enum = cast(StringShape, shape).enum
         enum_set = frozenset(enum) if enum else None
 
         def failed(value: Any) -> list[str]:
@@ -108,7 +108,8 @@ def _scalar_passes(shape: Shape) -> Callable[[Any], bool]:
         return lambda value: (low is None or value >= low) and (high is None or value <= high)
     pattern = meta.get("pattern")
     regex = re.compile(pattern) if pattern else None
-    enum_set = frozenset(shape.enum) if shape.enum else None
+    enum = cast(StringShape, shape).enum
+    enum_set = frozenset(enum) if enum else None
 
     def passes(value: str) -> bool:
         size = len(value)
@@ -192,7 +193,7 @@ def compile_input(shape: Shape, memo: dict[str, Check] | None = None) -> Check:
             return out
 
         check = memo[shape.name] = check_structure
-        members.extend((name, compile_input(sub, memo)) for name, sub in shape.members.items())
+        members.extend((name, compile_input(sub, memo)) for name, sub in cast(StructureShape, shape).members.items())
         return check
 
     if kind == "list":
@@ -210,13 +211,13 @@ def compile_input(shape: Shape, memo: dict[str, Check] | None = None) -> Check:
             return [sub(item, f"{path}.{i}.member", errors) for i, item in enumerate(value, 1)]
 
         check = memo[shape.name] = check_list
-        element.append(compile_input(shape.member, memo))
+        element.append(compile_input(cast(ListShape, shape).member, memo))
         return check
 
     if kind == "map":
         size_rules = _size_rules(shape, "length")
-        key_failed = _scalar_constraints(shape.key)
-        value_shape = shape.value
+        key_failed = _scalar_constraints(cast(MapShape, shape).key)
+        value_shape = cast(MapShape, shape).value
         scalar_values = value_shape.type_name in ("string", "integer", "long", "boolean")
         value_failed = _scalar_constraints(value_shape) if scalar_values else None
         value_check = compile_input(value_shape, memo)
@@ -347,20 +348,25 @@ def compile_output(shape: Shape, memo: dict[str, Render | None] | None = None) -
 
         memo[shape.name] = render_structure
         members.extend(
-            (name, snake_case(name), compile_output(sub, memo)) for name, sub in shape.members.items()
+            (name, snake_case(name), compile_output(sub, memo))
+            for name, sub in cast(StructureShape, shape).members.items()
         )
         return render_structure
 
     if kind == "list":
         memo[shape.name] = None  # placeholder against recursion
-        sub = compile_output(shape.member, memo)
-        render_list: Render = list if sub is None else (lambda value: [sub(item) for item in value])
+        element_render = compile_output(cast(ListShape, shape).member, memo)
+        render_list: Render = (
+            list if element_render is None else (lambda value: [element_render(item) for item in value])
+        )
         memo[shape.name] = render_list
         return render_list
 
     if kind == "map":
-        sub = compile_output(shape.value, memo)
-        render_map: Render = dict if sub is None else (lambda value: {k: sub(v) for k, v in value.items()})
+        value_render = compile_output(cast(MapShape, shape).value, memo)
+        render_map: Render = (
+            dict if value_render is None else (lambda value: {k: value_render(v) for k, v in value.items()})
+        )
         memo[shape.name] = render_map
         return render_map
 

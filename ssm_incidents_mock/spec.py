@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 import botocore.session
-from botocore.model import OperationModel, ServiceModel, Shape
+from botocore.model import ListShape, OperationModel, ServiceModel, Shape
 
 from .shapes import Check, Render, compile_input, compile_output, convert_text, snake_case
 
@@ -66,11 +65,13 @@ class OperationSpec:
                 pattern += re.escape(part)
         return re.compile(pattern + "$")
 
-    def coerce_text(self, wire_name: str, value: str | list[str], members: dict[str, tuple[str, Shape]]) -> tuple[str, Any]:
+    def coerce_text(
+        self, wire_name: str, value: str | list[str], members: dict[str, tuple[str, Shape]]
+    ) -> tuple[str, Any]:
         name, shape = members[wire_name]
         if shape.type_name == "list":
             values = value if isinstance(value, list) else [value]
-            return name, [convert_text(v, shape.member) for v in values]
+            return name, [convert_text(v, cast(ListShape, shape).member) for v in values]
         text = value[0] if isinstance(value, list) else value
         return name, convert_text(text, shape)
 
@@ -117,17 +118,6 @@ class ServiceSpec:
         if any(p == path for _, p in self._static):
             return True
         return any(regex.match(path) for _, regex, _ in self._templated)
-
-    @cached_property
-    def paginated(self) -> dict[str, dict[str, Any]]:
-        session = botocore.session.get_session()
-        config = session.get_paginator_model(SERVICE_NAME)._paginator_config
-        return dict(config)
-
-    @cached_property
-    def waiters(self) -> dict[str, Any]:
-        session = botocore.session.get_session()
-        return dict(session.get_waiter_model(SERVICE_NAME)._waiter_config)
 
 
 SPEC = ServiceSpec()

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .context import RequestContext
 from .exceptions import ResourceNotFoundException, ServiceQuotaExceededException, not_found
-
-if TYPE_CHECKING:
-    from .models import SSMIncidentsBackend
+from .state import BackendState
 
 MAX_TAGS_PER_RESOURCE = 50
 
@@ -33,12 +29,12 @@ def _missing(arn: str) -> ResourceNotFoundException:
     return not_found(resource_type, arn)
 
 
-class TaggingMixin:
+class TaggingMixin(BackendState):
     """TagResource, UntagResource, ListTagsForResource."""
 
     tags: dict[str, dict[str, str]]
 
-    def tagged_resource(self: SSMIncidentsBackend, ctx: RequestContext, arn: str) -> dict[str, str]:
+    def tagged_resource(self, ctx: RequestContext, arn: str) -> dict[str, str]:
         """The tags of an existing taggable resource (empty if it has none), or not-found."""
         rs = self.replication_set
         exists = (rs is not None and rs.arn == arn) or arn in self.response_plans or arn in self.incidents.by_arn
@@ -46,7 +42,7 @@ class TaggingMixin:
             raise _missing(arn)
         return self.tags.get(arn, {})
 
-    def tag_resource(self: SSMIncidentsBackend, ctx: RequestContext, resource_arn: str, tags: dict[str, str]) -> None:
+    def tag_resource(self, ctx: RequestContext, resource_arn: str, tags: dict[str, str]) -> None:
         merged = {**self.tagged_resource(ctx, resource_arn), **tags}
         if len(merged) > MAX_TAGS_PER_RESOURCE:
             raise ServiceQuotaExceededException(
@@ -58,14 +54,12 @@ class TaggingMixin:
             )
         self.tags[resource_arn] = merged
 
-    def untag_resource(
-        self: SSMIncidentsBackend, ctx: RequestContext, resource_arn: str, tag_keys: list[str]
-    ) -> None:
+    def untag_resource(self, ctx: RequestContext, resource_arn: str, tag_keys: list[str]) -> None:
         remaining = {k: v for k, v in self.tagged_resource(ctx, resource_arn).items() if k not in tag_keys}
         if remaining:
             self.tags[resource_arn] = remaining
         else:
             self.tags.pop(resource_arn, None)
 
-    def list_tags_for_resource(self: SSMIncidentsBackend, ctx: RequestContext, resource_arn: str) -> dict[str, str]:
+    def list_tags_for_resource(self, ctx: RequestContext, resource_arn: str) -> dict[str, str]:
         return dict(self.tagged_resource(ctx, resource_arn))

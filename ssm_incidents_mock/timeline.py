@@ -11,10 +11,10 @@ from .exceptions import ConflictException, ResourceNotFoundException, Validation
 from .filters import FilterKeys, matches_all, parse_filters
 from .ids import random_hex, random_uuid
 from .pagination import paginate
+from .state import BackendState
 
 if TYPE_CHECKING:
     from .incidents import IncidentRecord
-    from .models import SSMIncidentsBackend
 
 RECORD_UPDATE = "SSM Incident Record Update"
 # The only event types callers may create, or change an event to (model docs).
@@ -93,11 +93,11 @@ def record_update_data(caller: str, title: str, changes: list[tuple[str, str]]) 
     )
 
 
-class TimelineMixin:
+class TimelineMixin(BackendState):
     """Writing events and related items; ListTimelineEvents."""
 
     def add_event(
-        self: SSMIncidentsBackend,
+        self,
         incident: IncidentRecord,
         event_type: str,
         event_data: str,
@@ -115,13 +115,13 @@ class TimelineMixin:
         incident.timeline[event.event_id] = event
         return event
 
-    def add_related_item(self: SSMIncidentsBackend, incident: IncidentRecord, item: dict[str, Any]) -> RelatedItem:
+    def add_related_item(self, incident: IncidentRecord, item: dict[str, Any]) -> RelatedItem:
         related = RelatedItem(item["identifier"], item.get("title"), self.next_seq())
         incident.related_items.append(related)
         return related
 
     def record_update(
-        self: SSMIncidentsBackend,
+        self,
         ctx: RequestContext,
         incident: IncidentRecord,
         changes: list[tuple[str, str]],
@@ -139,7 +139,7 @@ class TimelineMixin:
         return event
 
     def list_timeline_events(
-        self: SSMIncidentsBackend,
+        self,
         ctx: RequestContext,
         incident_record_arn: str,
         filters: list[dict[str, Any]] | None = None,
@@ -174,7 +174,7 @@ class TimelineMixin:
     # --- timeline events ------------------------------------------------------------------
 
     def create_timeline_event(
-        self: SSMIncidentsBackend,
+        self,
         ctx: RequestContext,
         incident_record_arn: str,
         event_time: float,
@@ -187,13 +187,11 @@ class TimelineMixin:
         # A caller's event is not a change of the record: no record-update event, no lastModified bump.
         return self.add_event(incident, event_type, event_data, event_time, _copy_refs(event_references))
 
-    def get_timeline_event(
-        self: SSMIncidentsBackend, ctx: RequestContext, incident_record_arn: str, event_id: str
-    ) -> TimelineEvent:
+    def get_timeline_event(self, ctx: RequestContext, incident_record_arn: str, event_id: str) -> TimelineEvent:
         return self._event(ctx, incident_record_arn, event_id)
 
     def update_timeline_event(
-        self: SSMIncidentsBackend,
+        self,
         ctx: RequestContext,
         incident_record_arn: str,
         event_id: str,
@@ -215,9 +213,7 @@ class TimelineMixin:
             event.event_references = _copy_refs(event_references)
         event.event_updated_time = time.time()
 
-    def delete_timeline_event(
-        self: SSMIncidentsBackend, ctx: RequestContext, incident_record_arn: str, event_id: str
-    ) -> None:
+    def delete_timeline_event(self, ctx: RequestContext, incident_record_arn: str, event_id: str) -> None:
         incident = self.incidents.get(incident_record_arn) if self.visible(ctx) else None
         event = incident.timeline.get(event_id) if incident is not None else None
         if incident is None or event is None:
@@ -225,9 +221,7 @@ class TimelineMixin:
         _check_editable(event, "delete")
         del incident.timeline[event_id]
 
-    def _event(
-        self: SSMIncidentsBackend, ctx: RequestContext, incident_record_arn: str, event_id: str
-    ) -> TimelineEvent:
+    def _event(self, ctx: RequestContext, incident_record_arn: str, event_id: str) -> TimelineEvent:
         incident = self.incident(ctx, incident_record_arn)
         event = incident.timeline.get(event_id)
         if event is None:
@@ -239,7 +233,7 @@ class TimelineMixin:
     # --- related items --------------------------------------------------------------------
 
     def update_related_items(
-        self: SSMIncidentsBackend,
+        self,
         ctx: RequestContext,
         incident_record_arn: str,
         related_items_update: dict[str, Any],
@@ -277,7 +271,7 @@ class TimelineMixin:
         )
 
     def list_related_items(
-        self: SSMIncidentsBackend,
+        self,
         ctx: RequestContext,
         incident_record_arn: str,
         max_results: int | None = None,

@@ -8,7 +8,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 
-def assert_error(exc_info: pytest.ExceptionInfo[ClientError], code: str, status: int, *fragments: str) -> dict[str, Any]:
+def assert_error(
+    exc_info: pytest.ExceptionInfo[ClientError], code: str, status: int, *fragments: str
+) -> dict[str, Any]:
     """Check a ClientError's code, HTTP status and that its message holds every fragment."""
     response = exc_info.value.response
     assert response["Error"]["Code"] == code, response

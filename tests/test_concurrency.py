@@ -26,7 +26,9 @@ JOIN_SECONDS = 120.0
 def make_client(url: str | None) -> Any:
     """A client of its own per thread (boto3 clients should not be shared across threads freely)."""
     config = Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=30, max_pool_connections=THREADS * 2)
-    extra: dict[str, Any] = {"endpoint_url": url, "aws_access_key_id": "testing", "aws_secret_access_key": "testing"} if url else {}
+    extra: dict[str, Any] = (
+        {"endpoint_url": url, "aws_access_key_id": "testing", "aws_secret_access_key": "testing"} if url else {}
+    )
     return boto3.session.Session().client("ssm-incidents", region_name="us-east-1", config=config, **extra)
 
 
@@ -89,7 +91,10 @@ def mixed_workload(url: str | None, suite: str) -> None:
             c.update_incident_record(arn=mine[0], title=f"own {index} {round_}")
             c.update_incident_record(arn=target, impact=1 + (index + round_) % 5)
             event = c.create_timeline_event(
-                incidentRecordArn=target, eventTime=datetime(2024, 1, 1, tzinfo=timezone.utc), eventType="Custom Event", eventData=f"{index}-{round_}"
+                incidentRecordArn=target,
+                eventTime=datetime(2024, 1, 1, tzinfo=timezone.utc),
+                eventType="Custom Event",
+                eventData=f"{index}-{round_}",
             )["eventId"]
             made.append((target, event))
             item = {"type": "OTHER", "value": {"url": f"https://example.com/{index}/{round_}"}}

@@ -100,7 +100,11 @@ def test_request_title_and_impact_override_the_template(ssm_incidents: Any) -> N
 def test_manual_incident_record_source(ssm_incidents: Any) -> None:
     record = record_of(ssm_incidents, start(ssm_incidents, make_plan(ssm_incidents)))
     caller = "arn:aws:sts::123456789012:user/moto"
-    assert record["incidentRecordSource"] == {"createdBy": caller, "invokedBy": caller, "source": "aws.ssm-incidents.custom"}
+    assert record["incidentRecordSource"] == {
+        "createdBy": caller,
+        "invokedBy": caller,
+        "source": "aws.ssm-incidents.custom",
+    }
     assert record["lastModifiedBy"] == caller
     assert record["lastModifiedTime"] >= record["creationTime"]
 
@@ -110,16 +114,30 @@ def test_trigger_details_set_the_source_and_write_a_trigger_event(ssm_incidents:
     arn = start(
         ssm_incidents,
         make_plan(ssm_incidents),
-        triggerDetails={"source": "custom.monitor", "timestamp": 1700000000, "triggerArn": trigger, "rawData": '{"a":1}'},
+        triggerDetails={
+            "source": "custom.monitor",
+            "timestamp": 1700000000,
+            "triggerArn": trigger,
+            "rawData": '{"a":1}',
+        },
     )
     source = record_of(ssm_incidents, arn)["incidentRecordSource"]
     assert source["source"] == "custom.monitor"
     assert source["resourceArn"] == trigger
-    triggers = events_of(ssm_incidents, arn, filters=[{"key": "eventType", "condition": {"equals": {"stringValues": ["SSM Incident Trigger"]}}}])
+    triggers = events_of(
+        ssm_incidents,
+        arn,
+        filters=[{"key": "eventType", "condition": {"equals": {"stringValues": ["SSM Incident Trigger"]}}}],
+    )
     assert len(triggers) == 1
     event = ssm_incidents.get_timeline_event(incidentRecordArn=arn, eventId=triggers[0]["eventId"])["event"]
     data = json.loads(event["eventData"])
-    assert data == {"createdIncident": True, "incidentSource": "custom.monitor", "triggerArn": trigger, "rawData": '{"a":1}'}
+    assert data == {
+        "createdIncident": True,
+        "incidentSource": "custom.monitor",
+        "triggerArn": trigger,
+        "rawData": '{"a":1}',
+    }
     assert event["eventTime"].timestamp() == 1700000000
 
 
@@ -142,7 +160,9 @@ def test_start_writes_the_start_marker_and_the_parent_opsitem(ssm_incidents: Any
     assert len(items) == 1
     parent = items[0]
     assert parent["identifier"]["type"] == "PARENT"
-    assert re.fullmatch(r"arn:aws:ssm:us-east-1:123456789012:opsitem/oi-[0-9a-f]{12}", parent["identifier"]["value"]["arn"])
+    assert re.fullmatch(
+        r"arn:aws:ssm:us-east-1:123456789012:opsitem/oi-[0-9a-f]{12}", parent["identifier"]["value"]["arn"]
+    )
     assert parent["title"] == "parentItem"
     assert re.fullmatch(r"related-item/PARENT/[0-9A-F]{32}", parent["generatedId"])
     update = ssm_incidents.get_timeline_event(incidentRecordArn=arn, eventId=events[0]["eventId"])["event"]
@@ -151,7 +171,9 @@ def test_start_writes_the_start_marker_and_the_parent_opsitem(ssm_incidents: Any
     assert data["incidentTitle"] == "template title"
     [attribute] = data["modifiedAttributes"]
     assert attribute["attributeName"] == "relatedItems"
-    assert json.loads(attribute["newValue"]) == {"itemToAdd": {"identifier": parent["identifier"], "title": "parentItem"}}
+    assert json.loads(attribute["newValue"]) == {
+        "itemToAdd": {"identifier": parent["identifier"], "title": "parentItem"}
+    }
     assert {"relatedItemId": parent["generatedId"]} in update["eventReferences"]
     assert {"resource": arn} in update["eventReferences"]
     assert record["lastModifiedTime"] == update["eventTime"]
@@ -161,7 +183,12 @@ def test_related_items_in_the_request_are_attached_with_generated_ids(ssm_incide
     items = [
         {"identifier": {"type": "METRIC", "value": {"metricDefinition": "cpu"}}, "title": "cpu"},
         {"identifier": {"type": "OTHER", "value": {"url": "https://example.com/runbook"}}},
-        {"identifier": {"type": "INVOLVED_RESOURCE", "value": {"arn": "arn:aws:ec2:us-east-1:123456789012:instance/i-1"}}},
+        {
+            "identifier": {
+                "type": "INVOLVED_RESOURCE",
+                "value": {"arn": "arn:aws:ec2:us-east-1:123456789012:instance/i-1"},
+            }
+        },
     ]
     arn = start(ssm_incidents, make_plan(ssm_incidents), relatedItems=items)
     listed = ssm_incidents.list_related_items(incidentRecordArn=arn)["relatedItems"]
@@ -267,7 +294,9 @@ def test_resolving_sets_resolved_time_and_reopening_clears_it(ssm_incidents: Any
     record = record_of(ssm_incidents, arn)
     assert record["status"] == "RESOLVED"
     assert record["resolvedTime"] >= record["creationTime"]
-    assert updates_of(ssm_incidents, arn)[-1]["modifiedAttributes"] == [{"attributeName": "status", "newValue": "RESOLVED"}]
+    assert updates_of(ssm_incidents, arn)[-1]["modifiedAttributes"] == [
+        {"attributeName": "status", "newValue": "RESOLVED"}
+    ]
     ssm_incidents.update_incident_record(arn=arn, status="OPEN")
     record = record_of(ssm_incidents, arn)
     assert record["status"] == "OPEN"
@@ -281,7 +310,9 @@ def test_chat_channel_empty_removes_it_and_targets_replace(ssm_incidents: Any) -
         chatChannel={"chatbotSns": [SNS]},
     )["arn"]
     arn = start(ssm_incidents, plan)
-    ssm_incidents.update_incident_record(arn=arn, chatChannel={"empty": {}}, notificationTargets=[{"snsTopicArn": SNS2}])
+    ssm_incidents.update_incident_record(
+        arn=arn, chatChannel={"empty": {}}, notificationTargets=[{"snsTopicArn": SNS2}]
+    )
     record = record_of(ssm_incidents, arn)
     assert "chatChannel" not in record
     assert record["notificationTargets"] == [{"snsTopicArn": SNS2}]
@@ -352,7 +383,9 @@ def test_list_filters(ssm_incidents: Any, three: list[str]) -> None:
     future, past = time.time() + 3600, time.time() - 3600
     assert listed(ssm_incidents, filters=[{"key": "creationTime", "condition": {"before": future}}]) == [c, b, a]
     assert listed(ssm_incidents, filters=[{"key": "creationTime", "condition": {"after": future}}]) == []
-    assert listed(ssm_incidents, filters=[{"key": "creationTime", "condition": {"after": past}}, eq("impact", [3])]) == [c]
+    assert listed(
+        ssm_incidents, filters=[{"key": "creationTime", "condition": {"after": past}}, eq("impact", [3])]
+    ) == [c]
 
 
 def test_list_filter_errors(ssm_incidents: Any, three: list[str]) -> None:
@@ -361,7 +394,9 @@ def test_list_filter_errors(ssm_incidents: Any, three: list[str]) -> None:
     assert_error(exc_info, "ValidationException", 400, "title")
     with pytest.raises(ClientError) as exc_info:
         ssm_incidents.list_incident_records(filters=[eq("status", ["OPEN"])] * 6)
-    assert_error(exc_info, "ValidationException", 400, "1 validation error detected", "at 'filters'", "less than or equal to 5")
+    assert_error(
+        exc_info, "ValidationException", 400, "1 validation error detected", "at 'filters'", "less than or equal to 5"
+    )
 
 
 def test_list_paging(ssm_incidents: Any, three: list[str]) -> None:
@@ -446,14 +481,19 @@ def test_tokens_belong_to_their_operation_and_request(ssm_incidents: Any, three:
 def test_a_deduplicated_trigger_is_recorded_on_the_open_incident(ssm_incidents: Any) -> None:
     plan = make_plan(ssm_incidents, dedupeString="alarm")
     first = start(ssm_incidents, plan, triggerDetails={"source": "custom.mon", "timestamp": 1700000000})
-    again = start(ssm_incidents, plan, triggerDetails={"source": "custom.mon", "timestamp": 1700000060}, relatedItems=[
-        {"identifier": {"type": "OTHER", "value": {"url": "https://example.com/ignored"}}}
-    ])
+    again = start(
+        ssm_incidents,
+        plan,
+        triggerDetails={"source": "custom.mon", "timestamp": 1700000060},
+        relatedItems=[{"identifier": {"type": "OTHER", "value": {"url": "https://example.com/ignored"}}}],
+    )
     assert again == first
     filters = [{"key": "eventType", "condition": {"equals": {"stringValues": ["SSM Incident Trigger"]}}}]
     triggers = events_of(ssm_incidents, first, filters=filters)
     created = [
-        json.loads(ssm_incidents.get_timeline_event(incidentRecordArn=first, eventId=e["eventId"])["event"]["eventData"])["createdIncident"]
+        json.loads(
+            ssm_incidents.get_timeline_event(incidentRecordArn=first, eventId=e["eventId"])["event"]["eventData"]
+        )["createdIncident"]
         for e in triggers
     ]
     assert created == [False, True]  # newest first

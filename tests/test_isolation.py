@@ -80,7 +80,9 @@ class TestDecoratedClass:
 class TestDecoratedUnittestClass(unittest.TestCase):
     def setUp(self) -> None:
         self.client = ssm()
-        self.plan = self.client.create_response_plan(name="from-setup", incidentTemplate={"title": "t", "impact": 3})["arn"]
+        self.plan = self.client.create_response_plan(name="from-setup", incidentTemplate={"title": "t", "impact": 3})[
+            "arn"
+        ]
 
     def test_sees_only_its_setup(self) -> None:
         summaries = self.client.list_response_plans()["responsePlanSummaries"]
@@ -112,7 +114,11 @@ def test_nested_context_managers_keep_outer_state_until_the_outer_exit() -> None
 def test_server_state_does_not_leak_into_the_next_mock() -> None:
     with ThreadedSSMIncidentsServer() as server:
         c = boto3.client(
-            "ssm-incidents", region_name="us-east-1", endpoint_url=server.url, aws_access_key_id="testing", aws_secret_access_key="testing"
+            "ssm-incidents",
+            region_name="us-east-1",
+            endpoint_url=server.url,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
         )
         c.create_response_plan(name="server-side", incidentTemplate={"title": "t", "impact": 3})
     with mock_ssm_incidents():

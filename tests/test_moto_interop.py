@@ -95,10 +95,14 @@ def test_requests_calls_are_intercepted(ssm_incidents: Any) -> None:
     response = requests.post(f"{ENDPOINT}/listResponsePlans", json={}, timeout=10)
     assert response.status_code == 200
     assert [p["name"] for p in response.json()["responsePlanSummaries"]] == ["via-boto3"]
-    created = requests.post(f"{ENDPOINT}/createResponsePlan", json={"name": "via-requests", "incidentTemplate": TEMPLATE}, timeout=10)
+    created = requests.post(
+        f"{ENDPOINT}/createResponsePlan", json={"name": "via-requests", "incidentTemplate": TEMPLATE}, timeout=10
+    )
     assert created.status_code == 201  # the model's success code for CreateResponsePlan
     assert names(ssm_incidents) == ["via-boto3", "via-requests"]
-    missing = requests.get(f"{ENDPOINT}/getResponsePlan", params={"arn": "arn:aws:ssm-incidents::123456789012:response-plan/x"}, timeout=10)
+    missing = requests.get(
+        f"{ENDPOINT}/getResponsePlan", params={"arn": "arn:aws:ssm-incidents::123456789012:response-plan/x"}, timeout=10
+    )
     assert missing.status_code == 404
     assert missing.headers["x-amzn-ErrorType"] == "ResourceNotFoundException"
     assert missing.json()["resourceType"] == "RESPONSE_PLAN"

@@ -39,7 +39,9 @@ def nested(depth: int) -> Any:
 
 
 def raw(method: str, path: str, body: bytes, query: str = "") -> tuple[int, str, dict[str, Any]]:
-    status, headers, payload = handle(Request(method, path, query, {"Content-Type": "application/json"}, body), "localhost")
+    status, headers, payload = handle(
+        Request(method, path, query, {"Content-Type": "application/json"}, body), "localhost"
+    )
     return status, headers.get("x-amzn-ErrorType", ""), json.loads(payload) if payload else {}
 
 
@@ -83,7 +85,11 @@ def test_deep_json_through_the_server_answers_400_and_the_server_stays_up() -> N
         assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
         assert b"x-amzn-ErrorType: ValidationException" in answer
         c = boto3.client(
-            "ssm-incidents", region_name="us-east-1", endpoint_url=server.url, aws_access_key_id="a", aws_secret_access_key="b"
+            "ssm-incidents",
+            region_name="us-east-1",
+            endpoint_url=server.url,
+            aws_access_key_id="a",
+            aws_secret_access_key="b",
         )
         assert c.list_response_plans()["responsePlanSummaries"] == []
 

@@ -289,9 +289,9 @@ def test_update_deletion_protection_of_unknown_set_is_not_found(ssm_incidents: A
 
 def test_delete_replication_set_deletes_all_incident_manager_data(ssm_incidents: Any) -> None:
     arn = create_set(ssm_incidents)
-    plan = ssm_incidents.create_response_plan(
-        name="p", incidentTemplate={"title": "t", "impact": 3}, tags={"k": "v"}
-    )["arn"]
+    plan = ssm_incidents.create_response_plan(name="p", incidentTemplate={"title": "t", "impact": 3}, tags={"k": "v"})[
+        "arn"
+    ]
     ssm_incidents.put_resource_policy(resourceArn=plan, policy='{"Statement": [{"Effect": "Allow"}]}')
     incident = ssm_incidents.start_incident(responsePlanArn=plan)["incidentRecordArn"]
     ssm_incidents.tag_resource(resourceArn=incident, tags={"k": "v"})

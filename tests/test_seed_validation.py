@@ -45,7 +45,9 @@ def snapshot(client: Any, incident: str) -> Any:
 def test_seed_start_incident(ssm_incidents: Any, plan: str) -> None:
     response = ssm_incidents.start_incident(responsePlanArn=plan, clientToken="aa1b2cde-27e3-42ff-9cac-99380EXAMPLE")
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
-    assert response["incidentRecordArn"].startswith("arn:aws:ssm-incidents::123456789012:incident-record/example-response/")
+    assert response["incidentRecordArn"].startswith(
+        "arn:aws:ssm-incidents::123456789012:incident-record/example-response/"
+    )
 
 
 def test_seed_resolve_incident(ssm_incidents: Any, incident: str) -> None:
@@ -74,16 +76,36 @@ def _long(n: int) -> str:
 
 
 UPDATE_CASES = [
-    ("title", {"title": _long(201)}, "at 'title' failed to satisfy constraint: Member must have length less than or equal to 200"),
-    ("summary", {"summary": _long(8001)}, "at 'summary' failed to satisfy constraint: Member must have length less than or equal to 8000"),
-    ("impact 0", {"impact": 0}, "Value '0' at 'impact' failed to satisfy constraint: Member must have value greater than or equal to 1"),
-    ("impact 6", {"impact": 6}, "Value '6' at 'impact' failed to satisfy constraint: Member must have value less than or equal to 5"),
+    (
+        "title",
+        {"title": _long(201)},
+        "at 'title' failed to satisfy constraint: Member must have length less than or equal to 200",
+    ),
+    (
+        "summary",
+        {"summary": _long(8001)},
+        "at 'summary' failed to satisfy constraint: Member must have length less than or equal to 8000",
+    ),
+    (
+        "impact 0",
+        {"impact": 0},
+        "Value '0' at 'impact' failed to satisfy constraint: Member must have value greater than or equal to 1",
+    ),
+    (
+        "impact 6",
+        {"impact": 6},
+        "Value '6' at 'impact' failed to satisfy constraint: Member must have value less than or equal to 5",
+    ),
     (
         "notification targets",
         {"notificationTargets": [{"snsTopicArn": SNS}] * 11},
         "at 'notificationTargets' failed to satisfy constraint: Member must have length less than or equal to 10",
     ),
-    ("client token", {"clientToken": _long(129)}, "at 'clientToken' failed to satisfy constraint: Member must have length less than or equal to 128"),
+    (
+        "client token",
+        {"clientToken": _long(129)},
+        "at 'clientToken' failed to satisfy constraint: Member must have length less than or equal to 128",
+    ),
     (
         "status",
         {"status": "CLOSED"},
@@ -122,15 +144,31 @@ def test_update_without_arn(ssm_incidents: Any, unchecked: Any, incident: str) -
 
 
 START_CASES = [
-    ("title", {"title": _long(201)}, "at 'title' failed to satisfy constraint: Member must have length less than or equal to 200"),
-    ("impact 0", {"impact": 0}, "Value '0' at 'impact' failed to satisfy constraint: Member must have value greater than or equal to 1"),
-    ("impact 6", {"impact": 6}, "Value '6' at 'impact' failed to satisfy constraint: Member must have value less than or equal to 5"),
+    (
+        "title",
+        {"title": _long(201)},
+        "at 'title' failed to satisfy constraint: Member must have length less than or equal to 200",
+    ),
+    (
+        "impact 0",
+        {"impact": 0},
+        "Value '0' at 'impact' failed to satisfy constraint: Member must have value greater than or equal to 1",
+    ),
+    (
+        "impact 6",
+        {"impact": 6},
+        "Value '6' at 'impact' failed to satisfy constraint: Member must have value less than or equal to 5",
+    ),
     (
         "related items",
         {"relatedItems": [{"identifier": {"type": "OTHER", "value": {"url": "https://example.com"}}}] * 101},
         "at 'relatedItems' failed to satisfy constraint: Member must have length less than or equal to 100",
     ),
-    ("client token", {"clientToken": _long(129)}, "at 'clientToken' failed to satisfy constraint: Member must have length less than or equal to 128"),
+    (
+        "client token",
+        {"clientToken": _long(129)},
+        "at 'clientToken' failed to satisfy constraint: Member must have length less than or equal to 128",
+    ),
     (
         "plan arn",
         {"responsePlanArn": "not-an-arn"},

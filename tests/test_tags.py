@@ -68,9 +68,7 @@ def test_keys_with_the_aws_prefix_are_rejected(ssm_incidents: Any, resources: di
     ssm_incidents.tag_resource(resourceArn=arn, tags={"keep": "me"})
     with pytest.raises(ClientError) as exc_info:
         ssm_incidents.tag_resource(resourceArn=arn, tags={"aws:owner": "x", "fine": "y"})
-    assert_error(
-        exc_info, "ValidationException", 400, "at 'tags'", "Map keys must satisfy constraint", "^(?!aws:)"
-    )
+    assert_error(exc_info, "ValidationException", 400, "at 'tags'", "Map keys must satisfy constraint", "^(?!aws:)")
     with pytest.raises(ClientError) as exc_info:
         ssm_incidents.untag_resource(resourceArn=arn, tagKeys=["aws:owner"])
     assert_error(exc_info, "ValidationException", 400, "at 'tagKeys.1.member'", "regular expression pattern")

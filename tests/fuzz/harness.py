@@ -114,14 +114,25 @@ def build_world(c: Any, suite: str, replication_set: bool = True) -> World:
     Without ``replication_set`` the account has none (so CreateReplicationSet can succeed) and the
     world names a replication set that does not exist.
     """
-    world: World = {"arn": [], "event_id": [], "policy_id": [], "related_item_id": [], "region": ["us-west-2", "us-east-1", "eu-west-1"]}
+    world: World = {
+        "arn": [],
+        "event_id": [],
+        "policy_id": [],
+        "related_item_id": [],
+        "region": ["us-west-2", "us-east-1", "eu-west-1"],
+    }
     world["event_type"] = ["Custom Event", "Note"]
     world["policy"] = [POLICY]
     rs = c.create_replication_set(regions={REGION: {}})["arn"] if replication_set else None
-    plan = c.create_response_plan(name="fuzz-plan", incidentTemplate={"title": "T", "impact": 3}, tags={"team": "a"})["arn"]
+    plan = c.create_response_plan(name="fuzz-plan", incidentTemplate={"title": "T", "impact": 3}, tags={"team": "a"})[
+        "arn"
+    ]
     incident = c.start_incident(responsePlanArn=plan)["incidentRecordArn"]
     event = c.create_timeline_event(
-        incidentRecordArn=incident, eventTime=datetime(2024, 1, 1, tzinfo=timezone.utc), eventType="Custom Event", eventData="d"
+        incidentRecordArn=incident,
+        eventTime=datetime(2024, 1, 1, tzinfo=timezone.utc),
+        eventType="Custom Event",
+        eventData="d",
     )["eventId"]
     items = c.list_related_items(incidentRecordArn=incident)["relatedItems"]
     policy = c.put_resource_policy(resourceArn=plan, policy=POLICY)["policyId"]

@@ -37,7 +37,22 @@ POOL_OF_SHAPE = {
     "Policy": "policy",
 }
 REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "ap-south-1"]
-WEIRD_TEXT = ["", " ", "\u0000", "\ud800", "\udfff", "é", "😀" * 3, "a\nb", "%", "%zz", "../..", "\\u0000", '"}', "null"]
+WEIRD_TEXT = [
+    "",
+    " ",
+    "\u0000",
+    "\ud800",
+    "\udfff",
+    "é",
+    "😀" * 3,
+    "a\nb",
+    "%",
+    "%zz",
+    "../..",
+    "\\u0000",
+    '"}',
+    "null",
+]
 URI_SAFE_WEIRD_TEXT = [w for w in WEIRD_TEXT if not any(0xD800 <= ord(ch) <= 0xDFFF for ch in w)]
 _CORRUPT = 7  # a node is corrupted when st.integers(0, _CORRUPT) draws _CORRUPT: shrinking goes to valid
 
@@ -100,7 +115,11 @@ def _valid_string(draw: Any, shape: Shape, world: World, in_uri: bool) -> str:
         text = draw(st.from_regex(pattern, fullmatch=True).filter(lambda s: low <= len(s) <= cap and "\x00" not in s))
         return str(text)
     cap = min(high if high is not None else 40, 40)
-    alphabet = st.characters(blacklist_categories=("Cs",)) if not in_uri else st.characters(min_codepoint=32, max_codepoint=0x2FFF, blacklist_categories=("Cs",))
+    alphabet = (
+        st.characters(blacklist_categories=("Cs",))
+        if not in_uri
+        else st.characters(min_codepoint=32, max_codepoint=0x2FFF, blacklist_categories=("Cs",))
+    )
     choice = draw(st.integers(0, 4))
     if choice == 4 and high is not None and high > 0:
         return "x" * high  # the longest allowed string
@@ -133,7 +152,10 @@ def _integer(draw: Any, shape: Shape, channel: str, hostile: bool) -> Any:
     hi = high if high is not None else 2**31 - 1
     if not _corrupt(draw, hostile):
         return draw(st.integers(lo, hi))
-    options: list[Any] = [st.sampled_from([lo - 1, hi + 1, 2**63, -(2**63) - 1, 10**30]), st.sampled_from(["3", 2.5, 1.0, True])]
+    options: list[Any] = [
+        st.sampled_from([lo - 1, hi + 1, 2**63, -(2**63) - 1, 10**30]),
+        st.sampled_from(["3", 2.5, 1.0, True]),
+    ]
     if channel == "raw":
         options.append(st.sampled_from([None, [], {}, "", "NaN"]))
     return draw(st.one_of(*options))
@@ -148,7 +170,9 @@ def _timestamp(draw: Any, channel: str, hostile: bool) -> Any:
     return moment
 
 
-def draw_value(draw: Any, shape: Shape, world: World, channel: str, hostile: bool, depth: int = 0, in_uri: bool = False) -> tuple[Any, bool]:
+def draw_value(
+    draw: Any, shape: Shape, world: World, channel: str, hostile: bool, depth: int = 0, in_uri: bool = False
+) -> tuple[Any, bool]:
     """One value for ``shape`` and whether it breaks the model."""
     kind = shape.type_name
     if kind == "structure":
@@ -175,7 +199,9 @@ def draw_value(draw: Any, shape: Shape, world: World, channel: str, hostile: boo
     if kind == "timestamp":
         value = _timestamp(draw, channel, hostile)
         ok = value is not None and (
-            isinstance(value, datetime) or (isinstance(value, (int, float)) and not isinstance(value, bool)) or _iso(value)
+            isinstance(value, datetime)
+            or (isinstance(value, (int, float)) and not isinstance(value, bool))
+            or _iso(value)
         )
         return value, not ok
     raise AssertionError(kind)
@@ -242,14 +268,21 @@ def _structure(draw: Any, shape: Shape, world: World, channel: str, hostile: boo
     return out, broken
 
 
-def _list(draw: Any, shape: Shape, world: World, channel: str, hostile: bool, depth: int, in_uri: bool) -> tuple[Any, bool]:
+def _list(
+    draw: Any, shape: Shape, world: World, channel: str, hostile: bool, depth: int, in_uri: bool
+) -> tuple[Any, bool]:
     low, high = _bounds(shape)
     low = low or 0
     if channel == "raw" and not in_uri and _corrupt(draw, hostile):
         value = _wrong_container(draw, channel)
         return value, True
     if _corrupt(draw, hostile):
-        size = draw(st.sampled_from([n for n in (low - 1, (high or 0) + 1) if n >= 0 and (n < low or (high is not None and n > high))] or [low]))
+        size = draw(
+            st.sampled_from(
+                [n for n in (low - 1, (high or 0) + 1) if n >= 0 and (n < low or (high is not None and n > high))]
+                or [low]
+            )
+        )
     else:
         size = draw(st.integers(low, max(low, min(high if high is not None else 3, 3))))
     items: list[Any] = []
@@ -272,7 +305,12 @@ def _map(draw: Any, shape: Shape, world: World, channel: str, hostile: bool, dep
     if channel == "raw" and _corrupt(draw, hostile):
         return _wrong_container(draw, channel), True
     if _corrupt(draw, hostile):
-        size = draw(st.sampled_from([n for n in (low - 1, (high or 0) + 1) if n >= 0 and (n < low or (high is not None and n > high))] or [low]))
+        size = draw(
+            st.sampled_from(
+                [n for n in (low - 1, (high or 0) + 1) if n >= 0 and (n < low or (high is not None and n > high))]
+                or [low]
+            )
+        )
     else:
         size = draw(st.integers(low, max(low, min(high if high is not None else 3, 3))))
     out: dict[str, Any] = {}

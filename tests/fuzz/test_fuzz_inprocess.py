@@ -97,7 +97,9 @@ def send_raw(request_: Request) -> tuple[int, dict[str, str], bytes]:
     return handle(request_, HOST)
 
 
-def check_raw_answer(op_name: str, params: Any, broken: bool, answer: tuple[int, dict[str, str], bytes], before: Any, after: Any) -> None:
+def check_raw_answer(
+    op_name: str, params: Any, broken: bool, answer: tuple[int, dict[str, str], bytes], before: Any, after: Any
+) -> None:
     """The contract on the wire: JSON error bodies with modeled codes, or a shaped success body."""
     op = SPEC.operations[op_name]
     status, headers, body = answer
@@ -106,7 +108,13 @@ def check_raw_answer(op_name: str, params: Any, broken: bool, answer: tuple[int,
         payload = json.loads(body)
         if pending(op_name) and code == "InternalServerException":
             return
-        error = ClientError({"Error": {"Code": code, "Message": payload.get("message", "")}, "ResponseMetadata": {"HTTPStatusCode": status}}, op_name)
+        error = ClientError(
+            {
+                "Error": {"Code": code, "Message": payload.get("message", "")},
+                "ResponseMetadata": {"HTTPStatusCode": status},
+            },
+            op_name,
+        )
         check_answer(op_name, params, broken, error, before, after)
         return
     assert not broken, f"{op_name} accepted an input that breaks the model: {params!r}"
@@ -129,5 +137,3 @@ def test_raw_input_fuzz(ssm_incidents_mock: Any, op_name: str, data: st.DataObje
     before = snapshot()
     answer = send_raw(encode_request(op_name, params, ascii_json))
     check_raw_answer(op_name, params, broken, answer, before, snapshot())
-
-

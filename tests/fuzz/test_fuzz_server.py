@@ -117,10 +117,31 @@ def first_body(answer: bytes) -> bytes:
 
 
 MUTATIONS = [
-    "none", "truncate", "nested", "invalid_utf8", "duplicate_keys", "oversized", "bad_percent",
-    "unknown_path", "unknown_method", "no_auth", "garbage_auth", "foreign_auth", "bad_content_type",
-    "bad_length", "chunked", "bad_chunked", "flip", "garbage_line", "long_target", "many_headers",
-    "pipelined", "absolute_target", "json_scalar", "huge_number", "null_body",
+    "none",
+    "truncate",
+    "nested",
+    "invalid_utf8",
+    "duplicate_keys",
+    "oversized",
+    "bad_percent",
+    "unknown_path",
+    "unknown_method",
+    "no_auth",
+    "garbage_auth",
+    "foreign_auth",
+    "bad_content_type",
+    "bad_length",
+    "chunked",
+    "bad_chunked",
+    "flip",
+    "garbage_line",
+    "long_target",
+    "many_headers",
+    "pipelined",
+    "absolute_target",
+    "json_scalar",
+    "huge_number",
+    "null_body",
 ]
 
 
@@ -165,22 +186,34 @@ def mutate(draw: Any, kind: str, method: str, target: str, headers: list[tuple[s
         new_target = target + bad if where == "path" else target + sep + "maxResults" + "=" + bad
         return sent(method, new_target, [])
     if kind == "unknown_path":
-        path = draw(st.sampled_from(["/", "/nope", "/listIncidentRecords/extra", "/../etc/passwd", "//", "/_ssm_incidents_mock/x", "/a b"]))
+        path = draw(
+            st.sampled_from(
+                ["/", "/nope", "/listIncidentRecords/extra", "/../etc/passwd", "//", "/_ssm_incidents_mock/x", "/a b"]
+            )
+        )
         return sent(method, path, [])
     if kind == "unknown_method":
-        verb = draw(st.sampled_from(["PATCH", "BREW", "OPTIONS", "HEAD", "TRACE", "CONNECT", "GET", "PUT", "DELETE", "POST"]))
+        verb = draw(
+            st.sampled_from(["PATCH", "BREW", "OPTIONS", "HEAD", "TRACE", "CONNECT", "GET", "PUT", "DELETE", "POST"])
+        )
         return sent(verb, target, [])
     if kind == "no_auth":
         return sent(method, target, [], drop="Authorization")
     if kind in ("garbage_auth", "foreign_auth"):
         value = (
-            draw(st.sampled_from(["", "x", "AWS4-HMAC-SHA256", "Credential=/", "AWS4-HMAC-SHA256 Credential=a/b/c/d/e", "é" * 10]))
+            draw(
+                st.sampled_from(
+                    ["", "x", "AWS4-HMAC-SHA256", "Credential=/", "AWS4-HMAC-SHA256 Credential=a/b/c/d/e", "é" * 10]
+                )
+            )
             if kind == "garbage_auth"
             else AUTH.replace("/ssm-incidents/", "/s3/")
         )
         return sent(method, target, [("Authorization", value)], drop="Authorization")
     if kind == "bad_content_type":
-        ctype = draw(st.sampled_from(["text/plain", "application/xml", "", "application/json; charset=latin-1", "\x7f"]))
+        ctype = draw(
+            st.sampled_from(["text/plain", "application/xml", "", "application/json; charset=latin-1", "\x7f"])
+        )
         return sent(method, target, [("Content-Type", ctype)], drop="Content-Type")
     if kind == "bad_length":
         value = draw(st.sampled_from(["-1", "abc", "1e3", "99999999999", str(len(body) + 5), "", "0x10", "10, 10"]))
@@ -201,7 +234,18 @@ def mutate(draw: Any, kind: str, method: str, target: str, headers: list[tuple[s
             flipped[at] = draw(st.integers(0, 255))
         return bytes(flipped)
     if kind == "garbage_line":
-        return draw(st.sampled_from([b"GET\r\n\r\n", b"\x00\x01\x02\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n", b"GET /\r\n\r\n", b"hello world\r\n\r\n", b"POST / HTTP/1.1\r\nbad header\r\n\r\n"]))
+        return draw(
+            st.sampled_from(
+                [
+                    b"GET\r\n\r\n",
+                    b"\x00\x01\x02\r\n\r\n",
+                    b"GET / HTTP/9.9\r\n\r\n",
+                    b"GET /\r\n\r\n",
+                    b"hello world\r\n\r\n",
+                    b"POST / HTTP/1.1\r\nbad header\r\n\r\n",
+                ]
+            )
+        )
     if kind == "long_target":
         return sent(method, target + "?q=" + "a" * draw(st.sampled_from([5000, 70_000])), [])
     if kind == "many_headers":
@@ -215,7 +259,9 @@ def mutate(draw: Any, kind: str, method: str, target: str, headers: list[tuple[s
     if kind == "json_scalar":
         return with_length(draw(st.sampled_from([b"[]", b"1", b'"x"', b"null", b"true", b"{", b"}", b" ", b"{}{}"])))
     if kind == "huge_number":
-        number = draw(st.sampled_from([b"1e999999", b"9" * 5000, b"-0", b"NaN", b"Infinity", b"1.0", b"-9223372036854775809"]))
+        number = draw(
+            st.sampled_from([b"1e999999", b"9" * 5000, b"-0", b"NaN", b"Infinity", b"1.0", b"-9223372036854775809"])
+        )
         return with_length(b'{"maxResults":' + number + b',"impact":' + number + b',"title":' + number + b"}")
     if kind == "null_body":
         return with_length(b"\x00" * draw(st.integers(1, 64)))
@@ -254,7 +300,9 @@ def test_raw_http_fuzz(server: ThreadedSSMIncidentsServer) -> None:
             assert snapshot() == before, f"a rejected request changed state: {answer[:300]!r}"
         assert codes, f"no answer to {data[:300]!r}"
         # 505 is HTTP's own answer to a request line naming another protocol version (HTTP/2.0, HTTP/9.9)
-        allowed = {505} if codes[0] == 505 and not data.split(b"\r\n", 1)[0].endswith((b"HTTP/1.1", b"HTTP/1.0")) else set()
+        allowed = (
+            {505} if codes[0] == 505 and not data.split(b"\r\n", 1)[0].endswith((b"HTTP/1.1", b"HTTP/1.0")) else set()
+        )
         assert all(code < 500 or code in allowed for code in codes), (codes, answer[:600], data[:300])
         if kind == "invalid_utf8" and SPEC.operations[op_name].body_members:
             assert codes[0] == 400, f"invalid UTF-8 in the body was accepted: {data[-300:]!r}"

@@ -89,7 +89,12 @@ class IncidentsMachine(RuleBasedStateMachine):
 
     # --- incidents ------------------------------------------------------------------------
 
-    @rule(target=incidents, plan=plans, title=st.none() | st.text(min_size=1, max_size=20), impact=st.none() | st.integers(1, 5))
+    @rule(
+        target=incidents,
+        plan=plans,
+        title=st.none() | st.text(min_size=1, max_size=20),
+        impact=st.none() | st.integers(1, 5),
+    )
     def start_incident(self, plan: str, title: str | None, impact: int | None) -> str:
         params: dict[str, Any] = {"responsePlanArn": plan}
         if title is not None:
@@ -102,7 +107,9 @@ class IncidentsMachine(RuleBasedStateMachine):
         arn = str(self.send("start_incident", **params)["incidentRecordArn"])
         template = self.send("get_response_plan", arn=plan)["incidentTemplate"]
         items = self.send("list_related_items", incidentRecordArn=arn)["relatedItems"]
-        self.live[arn] = IncidentModel(title if title is not None else template["title"], impact or template["impact"], len(items))
+        self.live[arn] = IncidentModel(
+            title if title is not None else template["title"], impact or template["impact"], len(items)
+        )
         return arn
 
     @rule(target=incidents, plan=plans, token=st.sampled_from(["tok-a", "tok-b"]), impact=st.integers(1, 2))
@@ -127,7 +134,12 @@ class IncidentsMachine(RuleBasedStateMachine):
         self.tokens[token] = (fingerprint, arn)
         return arn
 
-    @rule(incident=incidents, title=st.none() | st.text(min_size=1, max_size=20), impact=st.none() | st.integers(1, 5), status=st.none() | st.sampled_from(["OPEN", "RESOLVED"]))
+    @rule(
+        incident=incidents,
+        title=st.none() | st.text(min_size=1, max_size=20),
+        impact=st.none() | st.integers(1, 5),
+        status=st.none() | st.sampled_from(["OPEN", "RESOLVED"]),
+    )
     def update_incident(self, incident: str, title: str | None, impact: int | None, status: str | None) -> None:
         params = {k: v for k, v in {"title": title, "impact": impact, "status": status}.items() if v is not None}
         if incident not in self.live:
@@ -152,7 +164,12 @@ class IncidentsMachine(RuleBasedStateMachine):
 
     @rule(incident=incidents, data=st.text(min_size=1, max_size=30))
     def create_event(self, incident: str, data: str) -> None:
-        params = {"incidentRecordArn": incident, "eventTime": datetime(2024, 5, 1, tzinfo=timezone.utc), "eventType": "Custom Event", "eventData": data}
+        params = {
+            "incidentRecordArn": incident,
+            "eventTime": datetime(2024, 5, 1, tzinfo=timezone.utc),
+            "eventType": "Custom Event",
+            "eventData": data,
+        }
         if incident not in self.live:
             if incident:
                 self.expect_error("ResourceNotFoundException", "create_timeline_event", **params)
@@ -180,12 +197,24 @@ class IncidentsMachine(RuleBasedStateMachine):
         model = self.live.get(incident)
         if model is None:
             if incident:
-                self.expect_error("ResourceNotFoundException", "update_related_items", incidentRecordArn=incident, relatedItemsUpdate=update)
+                self.expect_error(
+                    "ResourceNotFoundException",
+                    "update_related_items",
+                    incidentRecordArn=incident,
+                    relatedItemsUpdate=update,
+                )
             return
         if add and url in model.urls:
-            self.expect_error("ConflictException", "update_related_items", incidentRecordArn=incident, relatedItemsUpdate=update)
+            self.expect_error(
+                "ConflictException", "update_related_items", incidentRecordArn=incident, relatedItemsUpdate=update
+            )
         elif not add and url not in model.urls:
-            self.expect_error("ResourceNotFoundException", "update_related_items", incidentRecordArn=incident, relatedItemsUpdate=update)
+            self.expect_error(
+                "ResourceNotFoundException",
+                "update_related_items",
+                incidentRecordArn=incident,
+                relatedItemsUpdate=update,
+            )
         else:
             self.send("update_related_items", incidentRecordArn=incident, relatedItemsUpdate=update)
             (model.urls.add if add else model.urls.discard)(url)
@@ -209,7 +238,7 @@ class IncidentsMachine(RuleBasedStateMachine):
         listed = self.pages("list_incident_records", "incidentRecordSummaries")
         arns = [s["arn"] for s in listed]
         assert len(arns) == len(set(arns)), "an incident listed twice"
-        assert set(arns) == set(self.live), (set(arns) ^ set(self.live))
+        assert set(arns) == set(self.live), set(arns) ^ set(self.live)
         for summary in listed:
             record = self.send("get_incident_record", arn=summary["arn"])["incidentRecord"]
             model = self.live[summary["arn"]]

@@ -52,7 +52,13 @@ def test_datetimes_render_as_epoch() -> None:
 
 @pytest.mark.parametrize(
     ("name", "status"),
-    [("StartIncident", 200), ("CreateResponsePlan", 201), ("CreateTimelineEvent", 201), ("UpdateIncidentRecord", 204), ("DeleteIncidentRecord", 204)],
+    [
+        ("StartIncident", 200),
+        ("CreateResponsePlan", 201),
+        ("CreateTimelineEvent", 201),
+        ("UpdateIncidentRecord", 204),
+        ("DeleteIncidentRecord", 204),
+    ],
 )
 def test_success_status_comes_from_the_model(name: str, status: int) -> None:
     code, _, body = render_result(SPEC.operations[name], {"incidentRecordArn": "a", "arn": "a", "eventId": "e"})
@@ -65,20 +71,41 @@ def test_success_status_comes_from_the_model(name: str, status: int) -> None:
 
 def test_modeled_error_with_members() -> None:
     op = SPEC.operations["GetIncidentRecord"]
-    status, headers, body = render_error(op, ResourceNotFoundException("The incident record x does not exist.", "INCIDENT_RECORD", "x"))
+    status, headers, body = render_error(
+        op, ResourceNotFoundException("The incident record x does not exist.", "INCIDENT_RECORD", "x")
+    )
     assert status == 404
     assert headers["x-amzn-ErrorType"] == "ResourceNotFoundException"
-    assert json.loads(body) == {"message": "The incident record x does not exist.", "resourceType": "INCIDENT_RECORD", "resourceIdentifier": "x"}
+    assert json.loads(body) == {
+        "message": "The incident record x does not exist.",
+        "resourceType": "INCIDENT_RECORD",
+        "resourceIdentifier": "x",
+    }
 
 
 @pytest.mark.parametrize(
     ("op", "error", "status", "members"),
     [
         ("StartIncident", ValidationException("bad"), 400, {}),
-        ("StartIncident", ConflictException("again", "INCIDENT_RECORD", "a"), 409, {"resourceType": "INCIDENT_RECORD", "resourceIdentifier": "a"}),
+        (
+            "StartIncident",
+            ConflictException("again", "INCIDENT_RECORD", "a"),
+            409,
+            {"resourceType": "INCIDENT_RECORD", "resourceIdentifier": "a"},
+        ),
         ("StartIncident", ThrottlingException(), 429, {"quotaCode": "RateLimit", "serviceCode": "ssm-incidents"}),
         ("CreateResponsePlan", ConflictException("dup"), 409, {}),
-        ("CreateReplicationSet", ServiceQuotaExceededException("one", "q", "REPLICATION_SET", "r"), 402, {"quotaCode": "q", "serviceCode": "ssm-incidents", "resourceType": "REPLICATION_SET", "resourceIdentifier": "r"}),
+        (
+            "CreateReplicationSet",
+            ServiceQuotaExceededException("one", "q", "REPLICATION_SET", "r"),
+            402,
+            {
+                "quotaCode": "q",
+                "serviceCode": "ssm-incidents",
+                "resourceType": "REPLICATION_SET",
+                "resourceIdentifier": "r",
+            },
+        ),
     ],
 )
 def test_error_statuses_and_members(op: str, error: Exception, status: int, members: dict[str, str]) -> None:

@@ -44,7 +44,9 @@ def serialize(operation: str, params: dict[str, Any]) -> Request:
     """The request botocore itself would send."""
     serialized = create_serializer("rest-json").serialize_to_request(params, MODEL.operation_model(operation))
     query = "&".join(
-        f"{k}={quote(v, safe='')}" for k, values in serialized["query_string"].items() for v in (values if isinstance(values, list) else [values])
+        f"{k}={quote(v, safe='')}"
+        for k, values in serialized["query_string"].items()
+        for v in (values if isinstance(values, list) else [values])
     )
     return Request(serialized["method"], serialized["url_path"], query, serialized["headers"], serialized["body"])
 
@@ -66,7 +68,9 @@ def test_get_reads_the_query_string() -> None:
     arn = "arn:aws:ssm-incidents::123456789012:incident-record/p/abc"
     op, params = parse(serialize("GetIncidentRecord", {"arn": arn}))
     assert (op.name, params) == ("GetIncidentRecord", {"arn": arn})
-    op, params = parse(Request("GET", "/getTimelineEvent", f"eventId=e1&incidentRecordArn={quote(arn, safe='')}", {}, None))
+    op, params = parse(
+        Request("GET", "/getTimelineEvent", f"eventId=e1&incidentRecordArn={quote(arn, safe='')}", {}, None)
+    )
     assert params == {"eventId": "e1", "incidentRecordArn": arn}
 
 
@@ -77,7 +81,9 @@ def test_list_body_may_be_empty_or_absent(body: bytes | None) -> None:
 
 
 def test_body_members_are_read_and_nulls_dropped() -> None:
-    _op, params = parse(Request("POST", "/listIncidentRecords", "", {}, b'{"maxResults": 5, "nextToken": null, "junk": 1}'))
+    _op, params = parse(
+        Request("POST", "/listIncidentRecords", "", {}, b'{"maxResults": 5, "nextToken": null, "junk": 1}')
+    )
     assert params == {"maxResults": 5}
 
 

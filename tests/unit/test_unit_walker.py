@@ -39,7 +39,10 @@ def test_valid_input_passes_and_timestamps_become_epoch_floats() -> None:
     assert isinstance(out["triggerDetails"]["timestamp"], float)
     out, errors = check(
         "StartIncident",
-        {"responsePlanArn": "arn:aws:x::123456789012:y", "triggerDetails": {"source": "s", "timestamp": "2023-11-14T22:13:20Z"}},
+        {
+            "responsePlanArn": "arn:aws:x::123456789012:y",
+            "triggerDetails": {"source": "s", "timestamp": "2023-11-14T22:13:20Z"},
+        },
     )
     assert errors == [] and out["triggerDetails"]["timestamp"] == 1700000000.0
 
@@ -47,17 +50,53 @@ def test_valid_input_passes_and_timestamps_become_epoch_floats() -> None:
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ({"arn": "arn:aws:x::123456789012:y", "title": "x" * 201}, "at 'title' failed to satisfy constraint: Member must have length less than or equal to 200"),
-        ({"arn": "arn:aws:x::123456789012:y", "impact": 0}, "Value '0' at 'impact' failed to satisfy constraint: Member must have value greater than or equal to 1"),
-        ({"arn": "arn:aws:x::123456789012:y", "impact": 6}, "Value '6' at 'impact' failed to satisfy constraint: Member must have value less than or equal to 5"),
-        ({"arn": "arn:aws:x::123456789012:y", "status": "CLOSED"}, "Value 'CLOSED' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [OPEN, RESOLVED]"),
-        ({"arn": "bad"}, "Value 'bad' at 'arn' failed to satisfy constraint: Member must satisfy regular expression pattern: ^arn:aws(-cn|-us-gov)?:"),
-        ({"arn": "arn:aws:x::123456789012:y", "notificationTargets": [{"snsTopicArn": "arn:aws:sns:us-east-1:123456789012:t"}] * 11}, "at 'notificationTargets' failed to satisfy constraint: Member must have length less than or equal to 10"),
-        ({"arn": "arn:aws:x::123456789012:y", "chatChannel": {"chatbotSns": []}}, "Value '[]' at 'chatChannel.chatbotSns' failed to satisfy constraint: Member must have length greater than or equal to 1"),
-        ({"arn": "arn:aws:x::123456789012:y", "chatChannel": {}}, "Value '{}' at 'chatChannel' failed to satisfy constraint: Member must have exactly one member set"),
-        ({"arn": "arn:aws:x::123456789012:y", "chatChannel": {"empty": {}, "chatbotSns": ["arn:aws:sns:us-east-1:123456789012:t"]}}, "at 'chatChannel' failed to satisfy constraint: Member must have exactly one member set"),
+        (
+            {"arn": "arn:aws:x::123456789012:y", "title": "x" * 201},
+            "at 'title' failed to satisfy constraint: Member must have length less than or equal to 200",
+        ),
+        (
+            {"arn": "arn:aws:x::123456789012:y", "impact": 0},
+            "Value '0' at 'impact' failed to satisfy constraint: Member must have value greater than or equal to 1",
+        ),
+        (
+            {"arn": "arn:aws:x::123456789012:y", "impact": 6},
+            "Value '6' at 'impact' failed to satisfy constraint: Member must have value less than or equal to 5",
+        ),
+        (
+            {"arn": "arn:aws:x::123456789012:y", "status": "CLOSED"},
+            "Value 'CLOSED' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [OPEN, RESOLVED]",
+        ),
+        (
+            {"arn": "bad"},
+            "Value 'bad' at 'arn' failed to satisfy constraint: Member must satisfy regular expression pattern: ^arn:aws(-cn|-us-gov)?:",
+        ),
+        (
+            {
+                "arn": "arn:aws:x::123456789012:y",
+                "notificationTargets": [{"snsTopicArn": "arn:aws:sns:us-east-1:123456789012:t"}] * 11,
+            },
+            "at 'notificationTargets' failed to satisfy constraint: Member must have length less than or equal to 10",
+        ),
+        (
+            {"arn": "arn:aws:x::123456789012:y", "chatChannel": {"chatbotSns": []}},
+            "Value '[]' at 'chatChannel.chatbotSns' failed to satisfy constraint: Member must have length greater than or equal to 1",
+        ),
+        (
+            {"arn": "arn:aws:x::123456789012:y", "chatChannel": {}},
+            "Value '{}' at 'chatChannel' failed to satisfy constraint: Member must have exactly one member set",
+        ),
+        (
+            {
+                "arn": "arn:aws:x::123456789012:y",
+                "chatChannel": {"empty": {}, "chatbotSns": ["arn:aws:sns:us-east-1:123456789012:t"]},
+            },
+            "at 'chatChannel' failed to satisfy constraint: Member must have exactly one member set",
+        ),
         ({"title": "t"}, "Value null at 'arn' failed to satisfy constraint: Member must not be null"),
-        ({"arn": "arn:aws:x::123456789012:y", "notificationTargets": [{"snsTopicArn": "bad"}]}, "Value 'bad' at 'notificationTargets.1.member.snsTopicArn' failed to satisfy constraint: Member must satisfy regular expression pattern"),
+        (
+            {"arn": "arn:aws:x::123456789012:y", "notificationTargets": [{"snsTopicArn": "bad"}]},
+            "Value 'bad' at 'notificationTargets.1.member.snsTopicArn' failed to satisfy constraint: Member must satisfy regular expression pattern",
+        ),
     ],
 )
 def test_update_incident_record_constraints(params: dict[str, Any], expected: str) -> None:
@@ -75,14 +114,22 @@ def test_update_incident_record_constraints(params: dict[str, Any], expected: st
     ],
 )
 def test_wrong_json_types(params: dict[str, Any], path: str, expected_type: str) -> None:
-    assert f"at '{path}' failed to satisfy constraint: Member must be of type {expected_type}" in only("UpdateIncidentRecord", params)
+    assert f"at '{path}' failed to satisfy constraint: Member must be of type {expected_type}" in only(
+        "UpdateIncidentRecord", params
+    )
 
 
 def test_wrong_types_for_maps_and_timestamps() -> None:
     error = only("TagResource", {"resourceArn": "arn:aws:x::123456789012:y", "tags": ["a"]})
     assert "at 'tags' failed to satisfy constraint: Member must be of type map" in error
-    error = only("StartIncident", {"responsePlanArn": "arn:aws:x::123456789012:y", "triggerDetails": {"source": "s", "timestamp": "soon"}})
-    assert error == "Value 'soon' at 'triggerDetails.timestamp' failed to satisfy constraint: Member must be of type timestamp"
+    error = only(
+        "StartIncident",
+        {"responsePlanArn": "arn:aws:x::123456789012:y", "triggerDetails": {"source": "s", "timestamp": "soon"}},
+    )
+    assert (
+        error
+        == "Value 'soon' at 'triggerDetails.timestamp' failed to satisfy constraint: Member must be of type timestamp"
+    )
     error = only("TagResource", {"resourceArn": "arn:aws:x::123456789012:y", "tags": {"k": 1}})
     assert "at 'tags.k.member' failed to satisfy constraint: Member must be of type string" in error
 
@@ -110,23 +157,42 @@ def test_nested_list_union_paths_like_aws() -> None:
 
 def test_map_key_and_value_wording() -> None:
     error = only("TagResource", {"resourceArn": "arn:aws:x::123456789012:y", "tags": {"aws:k": "v"}})
-    assert error.startswith("Value '{aws:k=v}' at 'tags' failed to satisfy constraint: Map keys must satisfy constraint: [")
+    assert error.startswith(
+        "Value '{aws:k=v}' at 'tags' failed to satisfy constraint: Map keys must satisfy constraint: ["
+    )
     assert "Member must satisfy regular expression pattern: ^(?!aws:)" in error
     error = only("TagResource", {"resourceArn": "arn:aws:x::123456789012:y", "tags": {"k": "v" * 257}})
-    assert "at 'tags' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 256]" in error
+    assert (
+        "at 'tags' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 256]"
+        in error
+    )
     error = only("TagResource", {"resourceArn": "arn:aws:x::123456789012:y", "tags": {}})
-    assert error == "Value '{}' at 'tags' failed to satisfy constraint: Member must have length greater than or equal to 1"
+    assert (
+        error == "Value '{}' at 'tags' failed to satisfy constraint: Member must have length greater than or equal to 1"
+    )
     error = only("TagResource", {"resourceArn": "arn:aws:x::123456789012:y", "tags": {f"k{i}": "v" for i in range(51)}})
     assert "at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50" in error
 
 
 def test_list_sizes_and_filter_unions() -> None:
     error = only("ListIncidentRecords", {"filters": [{"key": "status", "condition": {}}]})
-    assert error == "Value '{}' at 'filters.1.member.condition' failed to satisfy constraint: Member must have exactly one member set"
-    error = only("ListIncidentRecords", {"filters": [{"key": "impact", "condition": {"equals": {"integerValues": [1], "stringValues": ["a"]}}}]})
-    assert "at 'filters.1.member.condition.equals' failed to satisfy constraint: Member must have exactly one member set" in error
+    assert (
+        error
+        == "Value '{}' at 'filters.1.member.condition' failed to satisfy constraint: Member must have exactly one member set"
+    )
+    error = only(
+        "ListIncidentRecords",
+        {"filters": [{"key": "impact", "condition": {"equals": {"integerValues": [1], "stringValues": ["a"]}}}]},
+    )
+    assert (
+        "at 'filters.1.member.condition.equals' failed to satisfy constraint: Member must have exactly one member set"
+        in error
+    )
     error = only("ListIncidentRecords", {"maxResults": 101})
-    assert error == "Value '101' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100"
+    assert (
+        error
+        == "Value '101' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100"
+    )
 
 
 def test_several_errors_are_counted_and_joined() -> None:
