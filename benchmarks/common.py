@@ -17,22 +17,11 @@ import boto3
 from botocore.awsrequest import AWSResponse
 from botocore.client import BaseClient
 
+from ssm_incidents_mock.integration import RawBody  # the floor streams the body exactly as the mock does
+
 REGION = "us-east-1"
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 TEMPLATE = {"title": "Payment API errors", "impact": 3, "summary": "Error rate above 5% on checkout."}
-
-
-class _Raw:
-    """The body botocore streams, shaped like the mock's own raw body."""
-
-    __slots__ = ("data",)
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def stream(self, **_: Any) -> Any:
-        if self.data:
-            yield self.data
 
 
 def client(service: str = "ssm-incidents", **kwargs: Any) -> BaseClient:
@@ -68,7 +57,7 @@ def floor_client(service: str, operation: str, answer: tuple[int, dict[str, str]
     status, headers, body = answer
 
     def send(request: Any, **_: Any) -> AWSResponse:
-        return AWSResponse(request.url, status, headers, _Raw(body))
+        return AWSResponse(request.url, status, headers, RawBody(body))
 
     prefix = floor.meta.service_model.endpoint_prefix
     floor.meta.events.register_first(f"before-send.{prefix}.{operation}", send)

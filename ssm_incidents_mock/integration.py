@@ -30,7 +30,7 @@ _lock = threading.Lock()
 _registered = False
 
 
-class _Body:
+class RawBody:
     """The raw body botocore reads through ``stream()``."""
 
     __slots__ = ("data",)
@@ -62,7 +62,7 @@ def _wrap_stubber_call(original: Any) -> Any:
                 status, headers, body = handle(
                     Request.from_url(request.method, url, request.headers, request.body), match.group(0)
                 )
-                return AWSResponse(url, status, headers, _Body(body))  # type: ignore[arg-type]
+                return AWSResponse(url, status, headers, RawBody(body))  # type: ignore[arg-type]
         return original(self, event_name, request, **kwargs)
 
     __call__.ssm_incidents_mock = True  # type: ignore[attr-defined]
