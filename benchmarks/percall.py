@@ -31,6 +31,9 @@ def run(rounds: int, n: int) -> dict[str, Any]:
             real = call_set(real_client, state)
             floor = floor_calls(real_client, state)
             out[label] = {name: interleaved(real[name], floor[name], rounds, n) for name in CALLS}
+            if label == "mock_ssm_incidents":  # A/A: the floor against a second floor client, the noise band
+                other = floor_calls(real_client, state, ("GetIncidentRecord",))["GetIncidentRecord"]
+                out["floor_aa"] = interleaved(floor["GetIncidentRecord"], other, rounds, n)
     out["moto_scheduler_GetSchedule"] = moto_reference(rounds, n)
     return out
 

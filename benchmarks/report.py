@@ -120,6 +120,12 @@ def markdown(results: dict[str, Any]) -> str:
         lines.append(
             f"| (moto scheduler GetSchedule, for context) | | {ref['ratio']:.2f}x | {ref['subject_us']:.0f} | {ref['baseline_us']:.0f} |"
         )
+        if "floor_aa" in per_call:
+            lines += [
+                "",
+                f"Noise band: the GetIncidentRecord floor against a second floor client gave "
+                f"{per_call['floor_aa']['ratio']:.3f}x.",
+            ]
     scaling = results.get("scaling")
     if scaling:
         sizes = scaling["sizes"]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from collections.abc import Mapping
-from functools import cached_property, lru_cache
+from functools import lru_cache
+
+from .config import getenv
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -27,37 +28,59 @@ def partition_of(region: str) -> str:
 class RequestContext:
     """The caller of one request. The caller ARN is looked up only when an operation needs it."""
 
-    __slots__ = ("__dict__", "access_key", "account_id", "partition", "region")
+    __slots__ = ("_caller_arn", "access_key", "account_id", "partition", "region")
 
     def __init__(self, account_id: str, region: str, access_key: str | None = None) -> None:
         self.account_id = account_id
         self.region = region
         self.partition = partition_of(region)
         self.access_key = access_key
+        self._caller_arn: str | None = None
 
     @classmethod
     def from_request(cls, url_host: str, headers: Mapping[str, str]) -> RequestContext:
         auth = headers.get("Authorization") or headers.get("authorization") or ""
         if isinstance(auth, bytes):
             auth = auth.decode("utf-8", "replace")
-        credential = _CREDENTIAL.search(auth)
-        access_key = credential.group(1) if credential else None
+        # SigV4: "AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/<service>/aws4_request, Signed..."
+        start = auth.find("Credential=")
+        end = auth.find(",", start)
+        access_key, scope_region = (
+            _credential(auth[start:end] if end > 0 else auth[start:]) if start >= 0 else (None, None)
+        )
         region = _host_region(url_host)
         if region is None:
             agent = headers.get("User-Agent") or ""
             if isinstance(agent, bytes):
                 agent = agent.decode("utf-8", "replace")
-            by_agent = _USER_AGENT_REGION.search(agent)
-            region = by_agent.group(1) if by_agent else credential.group(2) if credential else DEFAULT_REGION
+            region = _agent_region(agent) or scope_region or DEFAULT_REGION
         return cls(_account_id(headers, access_key), region, access_key)
 
-    @cached_property
+    @property
     def caller_arn(self) -> str:
-        """The principal ARN moto's STS reports for this access key."""
-        key = self.access_key or ""
-        if not key.startswith(_MOTO_KEY_PREFIXES):  # a key moto never issued: its default identity
-            return _default_identity(self.account_id, self.partition, self.region)
-        return _identity(self.account_id, self.partition, self.region, key)
+        """The principal ARN moto's STS reports for this access key (looked up once per request)."""
+        arn = self._caller_arn
+        if arn is None:
+            key = self.access_key or ""
+            if not key.startswith(_MOTO_KEY_PREFIXES):  # a key moto never issued: its default identity
+                arn = _default_identity(self.account_id, self.partition, self.region)
+            else:
+                arn = _identity(self.account_id, self.partition, self.region, key)
+            self._caller_arn = arn
+        return arn
+
+
+@lru_cache(maxsize=256)
+def _credential(credential: str) -> tuple[str | None, str | None]:
+    """Access key and scope region of a ``Credential=...`` clause (the same for many requests)."""
+    match = _CREDENTIAL.match(credential)
+    return (match.group(1), match.group(2)) if match else (None, None)
+
+
+@lru_cache(maxsize=256)
+def _agent_region(agent: str) -> str | None:
+    match = _USER_AGENT_REGION.search(agent)
+    return match.group(1) if match else None
 
 
 @lru_cache(maxsize=256)
@@ -87,7 +110,7 @@ def _default_identity(account_id: str, partition: str, region: str) -> str:
 
 
 def _account_id(headers: Mapping[str, str], access_key: str | None) -> str:
-    account = os.environ.get("MOTO_ACCOUNT_ID")
+    account = getenv("MOTO_ACCOUNT_ID")
     if account:
         return account
     header = headers.get("x-moto-account-id")

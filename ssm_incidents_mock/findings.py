@@ -84,6 +84,8 @@ def add_finding(
             body["endTime"] = _epoch(end_time)
         created = now if creation_time is None else _epoch(creation_time)
         finding = Finding({kind: body}, created, backend.next_seq())
+        if record.findings is None:
+            record.findings = {}
         record.findings[finding.id] = finding
         return finding.id
 
@@ -98,7 +100,7 @@ class FindingsMixin(BackendState):
         findings: list[Finding] = []
         errors: list[dict[str, str]] = []
         for finding_id in dict.fromkeys(finding_ids):  # each id answered once, in request order
-            finding = record.findings.get(finding_id)
+            finding = record.findings.get(finding_id) if record.findings else None
             if finding is not None:
                 findings.append(finding)
             else:
@@ -119,7 +121,7 @@ class FindingsMixin(BackendState):
         next_token: str | None = None,
     ) -> tuple[list[Finding], str | None]:
         record: IncidentRecord = self.incident(ctx, incident_record_arn)
-        ordered = sorted(record.findings.values(), key=lambda f: f.seq, reverse=True)  # newest first
+        ordered = sorted((record.findings or {}).values(), key=lambda f: f.seq, reverse=True)  # newest first
 
         def after(position: int | None) -> Any:
             return (f for f in ordered if position is None or f.seq < position)

@@ -1,7 +1,13 @@
-"""Random identifiers, cheaper than ``uuid.uuid4()`` (which costs a system call and a UUID object).
+"""Identifiers: random ones, and ids derived from an incident's id instead of stored.
 
-They are unique, not secret: a private generator seeded once from the OS, so test tools that
-re-seed the ``random`` module for every test do not make identifiers repeat.
+Random ids come from a private generator seeded once from the OS (cheaper than ``uuid.uuid4()``;
+test tools that re-seed the ``random`` module for every test do not make them repeat).
+
+An incident's timeline events, its generated dedupe string and its related items' ids are
+*derived* from the incident's id and a number: ``id XOR (number * K) mod 2**128`` is a bijection
+for each incident, so the id is computed when rendered and the number is recovered from an id a
+caller sends back. Nothing per event is stored for its id. AWS's own ids of one incident are
+visibly related too (they share characters); callers must not parse them either way.
 """
 
 from __future__ import annotations
@@ -9,6 +15,11 @@ from __future__ import annotations
 import random
 
 _RANDOM = random.Random()
+_MASK = (1 << 128) - 1
+_MIX = 0x9E3779B97F4A7C15F39CC0605CEDC835  # odd, so multiplying by it is invertible mod 2**128
+_UNMIX = pow(_MIX, -1, 1 << 128)
+_V4_CLEAR = ~((0xF << 76) | (0x3 << 62)) & _MASK  # version nibble and variant bits...
+_V4_SET = (0x4 << 76) | (0x2 << 62)  # ...set to version 4, RFC 4122 variant
 
 
 def random_hex(digits: int = 32) -> str:
@@ -18,5 +29,38 @@ def random_hex(digits: int = 32) -> str:
 
 def random_uuid() -> str:
     """A random (version 4, RFC 4122 variant) UUID as text, like ``str(uuid.uuid4())``."""
-    h = random_hex(32)
-    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
+    h = f"{_RANDOM.getrandbits(128) & _V4_CLEAR | _V4_SET:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def uuid_text(value: int) -> str:
+    h = f"{value:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def uuid_value(text: str) -> int | None:
+    """The number a canonical (lowercase, hyphenated) UUID text stands for; None for anything else."""
+    if len(text) != 36:
+        return None
+    try:
+        value = int(text.replace("-", ""), 16)
+    except ValueError:
+        return None
+    return value if uuid_text(value) == text else None
+
+
+def derived_value(base: str, number: int) -> int:
+    """The ``number``-th id derived from the UUID text ``base``, as a 128-bit number."""
+    return int(base.replace("-", ""), 16) ^ ((number * _MIX) & _MASK)
+
+
+def derived_uuid(base: str, number: int) -> str:
+    return uuid_text(derived_value(base, number))
+
+
+def derived_number(base: str, derived: str) -> int | None:
+    """The number ``n`` with ``derived_uuid(base, n) == derived``; None if ``derived`` is no UUID."""
+    value = uuid_value(derived)
+    if value is None:
+        return None
+    return ((value ^ int(base.replace("-", ""), 16)) * _UNMIX) & _MASK

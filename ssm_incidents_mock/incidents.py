@@ -7,6 +7,7 @@ import math
 import time
 from bisect import bisect_left, insort
 from collections.abc import Iterator
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from .context import RequestContext
@@ -15,34 +16,41 @@ from .filters import Filter, FilterKeys, matches_all, parse_filters
 from .ids import random_hex, random_uuid
 from .pagination import paginate
 from .state import BackendState
+from .timeline import item_parts
 
 if TYPE_CHECKING:
     from .timeline import RelatedItem, TimelineEvent
 
 CUSTOM_SOURCE = "aws.ssm-incidents.custom"
 START_MARKER_DATA = json.dumps("Incident Started")
+GENERATED_DEDUPE_MASK = 0xA5C3_96E1
+_SEQ = attrgetter("seq")
 
 
 class IncidentRecord:
+    """One incident. Members AWS derives or that are usually empty cost nothing until set."""
+
     __slots__ = (
         "arn",
         "automation_executions",
         "chat_channel",
+        "created_by",
         "creation_time",
-        "dedupe_string",
         "findings",
         "impact",
-        "incident_record_source",
         "last_modified_by",
         "last_modified_time",
         "notification_targets",
         "related_items",
         "resolved_time",
         "seq",
+        "source",
         "status",
         "summary",
+        "template_dedupe",
         "timeline",
         "title",
+        "trigger_arn",
     )
 
     def __init__(self, arn: str, seq: int, creation_time: float, caller: str) -> None:
@@ -54,20 +62,40 @@ class IncidentRecord:
         self.status = "OPEN"
         self.creation_time = creation_time
         self.resolved_time: float | None = None
+        self.created_by = caller
         self.last_modified_by = caller
         self.last_modified_time = creation_time
-        self.dedupe_string = ""
-        self.incident_record_source: dict[str, str] = {}
-        self.automation_executions: list[dict[str, str]] = []
+        self.template_dedupe: str | None = None
+        self.source = CUSTOM_SOURCE
+        self.trigger_arn: str | None = None
+        self.automation_executions: tuple[dict[str, str], ...] = ()
         self.chat_channel: dict[str, Any] | None = None
-        self.notification_targets: list[dict[str, str]] = []
-        self.timeline: dict[str, TimelineEvent] = {}
+        self.notification_targets: tuple[dict[str, str], ...] = ()
+        self.timeline: list[TimelineEvent | None] = []  # by event number; a deleted event leaves None
         self.related_items: list[RelatedItem] = []
-        self.findings: dict[str, Any] = {}
+        self.findings: dict[str, Any] | None = None
 
     @property
-    def created_by(self) -> str:
-        return self.incident_record_source.get("createdBy", "")
+    def dedupe_string(self) -> str:
+        """The template's dedupe string, or one generated for this incident.
+
+        The generated one is the incident id with its first 8 digits changed: id-shaped, unique,
+        and related to the id as AWS's generated strings visibly are (they share digits).
+        """
+        if self.template_dedupe:
+            return self.template_dedupe
+        incident_id = self.arn[-36:]
+        return f"{int(incident_id[:8], 16) ^ GENERATED_DEDUPE_MASK:08x}{incident_id[8:]}"
+
+    @property
+    def incident_record_source(self) -> dict[str, str]:
+        source = {"createdBy": self.created_by, "invokedBy": self.created_by, "source": self.source}
+        if self.trigger_arn:
+            source["resourceArn"] = self.trigger_arn
+        return source
+
+    def events(self) -> list[TimelineEvent]:
+        return [event for event in self.timeline if event is not None]
 
 
 INCIDENT_FILTER_KEYS: FilterKeys = {
@@ -79,19 +107,18 @@ INCIDENT_FILTER_KEYS: FilterKeys = {
 
 
 class IncidentIndex:
-    """Incident records by ARN, plus creation-ordered indexes by status and impact.
+    """Incident records by ARN, plus creation-ordered lists of them by status and impact.
 
-    Sequence numbers grow with creation time, so each index is a sorted list of them: a page of
-    a filtered listing walks the smallest matching index newest-first and stops when it is full.
+    Sequence numbers grow with creation time, so each list is sorted by them: a page of a
+    filtered listing walks the smallest matching list newest-first and stops when it is full.
     """
 
     def __init__(self) -> None:
         self.by_arn: dict[str, IncidentRecord] = {}
-        self.by_seq: dict[int, IncidentRecord] = {}
-        self.seqs: list[int] = []
-        self.by_status: dict[str, list[int]] = {}
-        self.by_impact: dict[int, list[int]] = {}
-        # dedupe string -> the OPEN records carrying it, oldest first (almost always one)
+        self.records: list[IncidentRecord] = []
+        self.by_status: dict[str, list[IncidentRecord]] = {}
+        self.by_impact: dict[int, list[IncidentRecord]] = {}
+        # a template's dedupe string -> the OPEN records carrying it, oldest first (almost always one)
         self.open_by_dedupe: dict[str, list[IncidentRecord]] = {}
 
     def __len__(self) -> int:
@@ -102,10 +129,9 @@ class IncidentIndex:
 
     def add(self, record: IncidentRecord) -> None:
         self.by_arn[record.arn] = record
-        self.by_seq[record.seq] = record
-        self.seqs.append(record.seq)
-        self.by_status.setdefault(record.status, []).append(record.seq)
-        self.by_impact.setdefault(record.impact, []).append(record.seq)
+        self.records.append(record)
+        self.by_status.setdefault(record.status, []).append(record)
+        self.by_impact.setdefault(record.impact, []).append(record)
         if record.status == "OPEN":
             self._index_open(record)
 
@@ -115,66 +141,59 @@ class IncidentIndex:
         return records[0] if records else None
 
     def remove(self, record: IncidentRecord) -> None:
-        _discard(self.seqs, record.seq)
-        _discard(self.by_status[record.status], record.seq)
-        _discard(self.by_impact[record.impact], record.seq)
+        _discard(self.records, record)
+        _discard(self.by_status[record.status], record)
+        _discard(self.by_impact[record.impact], record)
         self._unindex_open(record)
         del self.by_arn[record.arn]
-        del self.by_seq[record.seq]
 
     def _index_open(self, record: IncidentRecord) -> None:
-        records = self.open_by_dedupe.setdefault(record.dedupe_string, [])
-        records.append(record)
-        records.sort(key=lambda r: r.seq)
+        if record.template_dedupe:  # a generated dedupe string is the record's own: nothing folds into it
+            insort(self.open_by_dedupe.setdefault(record.template_dedupe, []), record, key=_SEQ)
 
     def _unindex_open(self, record: IncidentRecord) -> None:
-        records = self.open_by_dedupe.get(record.dedupe_string)
-        if records and record in records:
-            records.remove(record)
+        records = self.open_by_dedupe.get(record.template_dedupe or "")
+        if records:
+            _discard(records, record)
             if not records:
-                del self.open_by_dedupe[record.dedupe_string]
+                del self.open_by_dedupe[record.template_dedupe or ""]
 
     def change(self, record: IncidentRecord, status: str | None, impact: int | None) -> None:
         """Apply a status and/or impact change to the record and its indexes."""
         if status is not None and status != record.status:
-            _discard(self.by_status[record.status], record.seq)
-            insort(self.by_status.setdefault(status, []), record.seq)
+            _discard(self.by_status[record.status], record)
+            insort(self.by_status.setdefault(status, []), record, key=_SEQ)
             record.status = status
             if status == "OPEN":
                 self._index_open(record)
             else:
                 self._unindex_open(record)
         if impact is not None and impact != record.impact:
-            _discard(self.by_impact[record.impact], record.seq)
-            insort(self.by_impact.setdefault(impact, []), record.seq)
+            _discard(self.by_impact[record.impact], record)
+            insort(self.by_impact.setdefault(impact, []), record, key=_SEQ)
             record.impact = impact
 
     def newest_first(self, filters: list[Filter], before_seq: int | None) -> Iterator[IncidentRecord]:
         """Records matching every filter, newest first, with sequence below ``before_seq``."""
-        candidates = self.seqs
+        candidates = self.records
         for f in filters:
             if f.values is not None and f.key in ("status", "impact"):
-                index = self.by_status if f.key == "status" else self.by_impact
+                index: dict[Any, list[IncidentRecord]] = self.by_status if f.key == "status" else self.by_impact
                 lists = [index.get(v, []) for v in f.values]
-                merged = lists[0] if len(lists) == 1 else sorted(s for part in lists for s in part)
+                merged = lists[0] if len(lists) == 1 else sorted((r for part in lists for r in part), key=_SEQ)
                 if len(merged) < len(candidates):
                     candidates = merged
-        end = len(candidates) if before_seq is None else bisect_left(candidates, before_seq)
-        by_seq = self.by_seq
+        end = len(candidates) if before_seq is None else bisect_left(candidates, before_seq, key=_SEQ)
         for i in range(end - 1, -1, -1):
-            record = by_seq[candidates[i]]
+            record = candidates[i]
             if matches_all(filters, record):
                 yield record
 
 
-def _discard(seqs: list[int], seq: int) -> None:
-    i = bisect_left(seqs, seq)
-    if i < len(seqs) and seqs[i] == seq:
-        del seqs[i]
-
-
-def _new_id() -> str:
-    return random_uuid()
+def _discard(records: list[IncidentRecord], record: IncidentRecord) -> None:
+    i = bisect_left(records, record.seq, key=_SEQ)
+    if i < len(records) and records[i] is record:
+        del records[i]
 
 
 class IncidentsMixin(BackendState):
@@ -210,47 +229,33 @@ class IncidentsMixin(BackendState):
 
         now = max(time.time(), self.last_creation_time + 1e-6)
         self.last_creation_time = now
-        caller = ctx.caller_arn
-        arn = f"{self.arn_prefix(ctx)}incident-record/{plan.name}/{_new_id()}"
-        record = IncidentRecord(arn, self.next_seq(), now, caller)
+        arn = f"{self.arn_prefix(ctx)}incident-record/{plan.name}/{random_uuid()}"
+        record = IncidentRecord(arn, self.next_seq(), now, ctx.caller_arn)
         record.title = title if title is not None else template["title"]
         record.impact = impact if impact is not None else template["impact"]
         record.summary = template.get("summary")
-        record.dedupe_string = dedupe or _new_id()
-        record.notification_targets = list(template.get("notificationTargets") or ())
+        record.template_dedupe = dedupe or None
+        targets = template.get("notificationTargets")
+        if targets:
+            record.notification_targets = tuple(targets)
         if plan.chatbot_sns:
             record.chat_channel = {"chatbotSns": list(plan.chatbot_sns)}
-        source = {"createdBy": caller, "invokedBy": caller, "source": CUSTOM_SOURCE}
         if trigger_details:
-            source["source"] = trigger_details["source"]
-            if trigger_details.get("triggerArn"):
-                source["resourceArn"] = trigger_details["triggerArn"]
-        record.incident_record_source = source
+            record.source = trigger_details["source"]
+            record.trigger_arn = trigger_details.get("triggerArn")
         self.incidents.add(record)
         if template.get("incidentTags"):
             self.tags[arn] = dict(template["incidentTags"])
 
-        self.add_event(record, "Custom Event", START_MARKER_DATA, event_time=float(math.floor(now)))
+        self.add_event(record, "Custom Event", START_MARKER_DATA, float(math.floor(now)), updated_time=now)
         if trigger_details:
             self._add_trigger_event(record, trigger_details, created=True)
         for item in related_items or ():
             if not any(known.identifier == item["identifier"] for known in record.related_items):
-                self.add_related_item(record, item)
+                self.add_related_item(record, *item_parts(item))
         self.start_plan_actions(ctx, plan, record)
-        parent = {
-            "identifier": {
-                "type": "PARENT",
-                "value": {"arn": f"arn:{ctx.partition}:ssm:{ctx.region}:{ctx.account_id}:opsitem/oi-{random_hex(12)}"},
-            },
-            "title": "parentItem",
-        }
-        related = self.add_related_item(record, parent)
-        self.record_update(
-            ctx,
-            record,
-            [("relatedItems", json.dumps({"itemToAdd": parent}, separators=(",", ":")))],
-            references=[{"relatedItemId": related.generated_id}, {"resource": arn}],
-        )
+        opsitem = f"arn:{ctx.partition}:ssm:{ctx.region}:{ctx.account_id}:opsitem/oi-{random_hex(12)}"
+        self.record_update(ctx, record, item=self.add_related_item(record, "PARENT", "arn", opsitem, "parentItem"))
         return arn
 
     def _add_trigger_event(self, record: IncidentRecord, trigger_details: dict[str, Any], created: bool) -> None:
@@ -301,11 +306,11 @@ class IncidentsMixin(BackendState):
             if channel != record.chat_channel:
                 record.chat_channel = channel
                 changes.append(("chatChannel", json.dumps(chat_channel, separators=(",", ":"))))
-        if notification_targets is not None and notification_targets != record.notification_targets:
-            record.notification_targets = list(notification_targets)
+        if notification_targets is not None and tuple(notification_targets) != record.notification_targets:
+            record.notification_targets = tuple(notification_targets)
             changes.append(("notificationTargets", json.dumps(notification_targets, separators=(",", ":"))))
         if changes:
-            self.record_update(ctx, record, changes)
+            self.record_update(ctx, record, tuple(changes))
 
     def list_incident_records(
         self,

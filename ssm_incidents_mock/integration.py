@@ -18,6 +18,7 @@ import re
 import sys
 import threading
 import warnings
+from functools import lru_cache
 from typing import Any
 
 from botocore.awsrequest import AWSResponse
@@ -43,24 +44,41 @@ class RawBody:
             yield self.data
 
 
-def _wrap_stubber_call(original: Any) -> Any:
-    from moto.core.config import passthrough_service, passthrough_url, service_whitelisted
+@lru_cache(maxsize=64)
+def _our_host(scheme_and_host: str) -> str | None:
+    """``https://<host>`` -> the host when it is an ssm-incidents endpoint."""
+    match = PATTERN.match(scheme_and_host)
+    return match.group(0) if match else None
 
+
+def _served_here(url: str) -> bool:
+    """What moto's ``service_whitelisted``/``passthrough_*`` checks say, read from its config once."""
+    from moto.core.config import default_user_config, passthrough_url
+
+    core = default_user_config.get("core")
+    if not core:
+        return True
+    allowed = core.get("service_whitelist")
+    if allowed is not None and SERVICE not in allowed:
+        return False
+    passthrough = core.get("passthrough") or {}
+    if SERVICE in passthrough.get("services", ()):
+        return False
+    return not (passthrough.get("urls") and passthrough_url(url.split("?", 1)[0]))
+
+
+def _wrap_stubber_call(original: Any) -> Any:
     from .protocol import Request
     from .responses import handle
 
     def __call__(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
         if self.enabled and event_name.startswith(_EVENT_PREFIX):
             url = request.url
-            match = PATTERN.match(url)
-            if (
-                match
-                and service_whitelisted(SERVICE)  # otherwise moto's own handler refuses the call
-                and not passthrough_service(SERVICE)
-                and not passthrough_url(url.split("?", 1)[0])
-            ):
+            slash = url.find("/", 8)  # the end of "https://<host>"
+            host = _our_host(url[:slash] if slash > 0 else url)
+            if host is not None and _served_here(url):
                 status, headers, body = handle(
-                    Request.from_url(request.method, url, request.headers, request.body), match.group(0)
+                    Request.from_url(request.method, url, request.headers, request.body), host
                 )
                 return AWSResponse(url, status, headers, RawBody(body))  # type: ignore[arg-type]
         return original(self, event_name, request, **kwargs)

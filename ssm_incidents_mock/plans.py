@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from .automation import start_automation_execution
@@ -175,21 +174,12 @@ class ResponsePlansMixin(BackendState):
             if automation is None:
                 continue
             involved = [
-                item.identifier["value"]["arn"]
+                item.value
                 for item in record.related_items
-                if item.identifier["type"] == "INVOLVED_RESOURCE" and "arn" in item.identifier["value"]
+                if item.item_type == "INVOLVED_RESOURCE" and item.value_key == "arn"
             ]
             execution = start_automation_execution(ctx, automation, record.arn, involved)
             self.automation_executions[execution.execution_id] = execution
-            record.automation_executions.append({"ssmExecutionArn": execution.arn})
-            item = {
-                "identifier": {"type": AUTOMATION_ITEM, "value": {"arn": execution.arn}},
-                "title": automation["documentName"],
-            }
-            related = self.add_related_item(record, item)
-            self.record_update(
-                ctx,
-                record,
-                [("relatedItems", json.dumps({"itemToAdd": item}, separators=(",", ":")))],
-                references=[{"relatedItemId": related.generated_id}, {"resource": record.arn}],
-            )
+            record.automation_executions += ({"ssmExecutionArn": execution.arn},)
+            item = self.add_related_item(record, AUTOMATION_ITEM, "arn", execution.arn, automation["documentName"])
+            self.record_update(ctx, record, item=item)

@@ -100,7 +100,7 @@ def _dump_backend(backend: SSMIncidentsBackend) -> dict[str, Any]:
     incidents = []
     for record in backend.incidents.by_arn.values():
         entry = _render("GetIncidentRecord", "incidentRecord", record)
-        entry["timelineEvents"] = [_render("GetTimelineEvent", "event", event) for event in record.timeline.values()]
+        entry["timelineEvents"] = [_render("GetTimelineEvent", "event", event) for event in record.events()]
         entry["relatedItems"] = _render("ListRelatedItems", "relatedItems", list(record.related_items)) or []
         incidents.append(entry)
     replication_set = backend.replication_set

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .incidents import IncidentIndex, IncidentRecord
     from .plans import ResponsePlan
     from .replication import ReplicationSet
-    from .timeline import RelatedItem, TimelineEvent
+    from .timeline import RecordUpdate, RelatedItem, TimelineEvent
 
 
 class BackendState(BaseBackend):
@@ -70,14 +70,17 @@ class BackendState(BaseBackend):
         self,
         incident: IncidentRecord,
         event_type: str,
-        event_data: str,
+        event_data: str | RecordUpdate,
         event_time: float | None = None,
         references: list[dict[str, str]] | None = None,
+        updated_time: float | None = None,
     ) -> TimelineEvent:
         """Write a timeline event (timeline.py)."""
         raise NotImplementedError
 
-    def add_related_item(self, incident: IncidentRecord, item: dict[str, Any]) -> RelatedItem:
+    def add_related_item(
+        self, incident: IncidentRecord, item_type: str, value_key: str, value: Any, title: str | None
+    ) -> RelatedItem:
         """Attach a related item (timeline.py)."""
         raise NotImplementedError
 
@@ -85,8 +88,9 @@ class BackendState(BaseBackend):
         self,
         ctx: RequestContext,
         incident: IncidentRecord,
-        changes: list[tuple[str, str]],
-        references: list[dict[str, str]] | None = None,
+        changes: tuple[tuple[str, str], ...] = (),
+        item: RelatedItem | None = None,
+        item_added: bool = True,
     ) -> TimelineEvent:
         """Bump lastModified* and write the record-update event of a change (timeline.py)."""
         raise NotImplementedError

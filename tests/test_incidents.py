@@ -518,3 +518,13 @@ def test_repeated_related_items_in_the_request_are_attached_once(ssm_incidents: 
     arn = start(ssm_incidents, make_plan(ssm_incidents), relatedItems=[item, item])
     types = [i["identifier"]["type"] for i in ssm_incidents.list_related_items(incidentRecordArn=arn)["relatedItems"]]
     assert sorted(types) == ["OTHER", "PARENT"]
+
+
+def test_generated_dedupe_string_is_id_shaped_stable_and_per_incident(ssm_incidents: Any) -> None:
+    plan = make_plan(ssm_incidents)
+    first, second = start(ssm_incidents, plan), start(ssm_incidents, plan)
+    dedupe = record_of(ssm_incidents, first)["dedupeString"]
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", dedupe)
+    assert dedupe != first.rsplit("/", 1)[1]
+    assert record_of(ssm_incidents, first)["dedupeString"] == dedupe
+    assert record_of(ssm_incidents, second)["dedupeString"] != dedupe

@@ -214,3 +214,27 @@ def test_start_incident_related_items_are_listed_with_generated_ids(ssm_incident
     items = _items(ssm_incidents, arn)
     assert {i["identifier"]["type"] for i in items} == {"PARENT", "METRIC"}
     assert all(GENERATED_ID.fullmatch(i["generatedId"]) for i in items)
+
+
+def test_the_add_event_of_a_removed_item_still_reads_as_written(ssm_incidents: Any) -> None:
+    arn = _incident(ssm_incidents)
+    _add(ssm_incidents, arn, DASHBOARD, "Dashboard")
+    generated = _items(ssm_incidents, arn)[0]["generatedId"]
+    added = _record_updates(ssm_incidents, arn)[0]
+    ssm_incidents.update_related_items(incidentRecordArn=arn, relatedItemsUpdate={"itemToRemove": DASHBOARD})
+    event = ssm_incidents.get_timeline_event(incidentRecordArn=arn, eventId=added["eventId"])["event"]
+    assert (event["eventData"], event["eventReferences"]) == (added["eventData"], added["eventReferences"])
+    assert {"relatedItemId": generated} in event["eventReferences"]
+
+
+def test_generated_ids_differ_between_incidents_and_re_adds(ssm_incidents: Any) -> None:
+    first = _incident(ssm_incidents)
+    plan = ssm_incidents.list_response_plans()["responsePlanSummaries"][0]["arn"]
+    second = ssm_incidents.start_incident(responsePlanArn=plan)["incidentRecordArn"]
+    _add(ssm_incidents, first, DASHBOARD)
+    _add(ssm_incidents, second, DASHBOARD)
+    id_first = _items(ssm_incidents, first)[0]["generatedId"]
+    assert id_first != _items(ssm_incidents, second)[0]["generatedId"]
+    ssm_incidents.update_related_items(incidentRecordArn=first, relatedItemsUpdate={"itemToRemove": DASHBOARD})
+    _add(ssm_incidents, first, DASHBOARD)
+    assert _items(ssm_incidents, first)[0]["generatedId"] not in (id_first, None)

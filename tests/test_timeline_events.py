@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timezone
 from typing import Any
 
@@ -409,3 +410,70 @@ def test_deleting_the_incident_removes_events_items_findings_and_tags(
     assert_error(exc_info, "ResourceNotFoundException", 404, arn)
     assert arn not in ssm_incidents_mock.backend().tags
     assert arn not in [r["arn"] for r in ssm_incidents.list_incident_records()["incidentRecordSummaries"]]
+
+
+# --------------------------------------------------------------------------- identity and history
+
+
+def test_event_ids_are_unique_and_belong_to_their_incident(ssm_incidents: Any) -> None:
+    first, second = _incident(ssm_incidents, "one"), _incident(ssm_incidents, "two")
+    ids_first = [_create(ssm_incidents, first) for _ in range(3)] + [
+        e["eventId"] for e in _summaries(ssm_incidents, first)
+    ]
+    ids_second = [e["eventId"] for e in _summaries(ssm_incidents, second)]
+    assert len(set(ids_first)) == len(ids_first) - 3  # the listing repeats the three created ones
+    assert not set(ids_first) & set(ids_second)
+    for event_id in ids_first:
+        assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", event_id)
+        with pytest.raises(ClientError) as exc_info:  # another incident's event is not found here
+            ssm_incidents.get_timeline_event(incidentRecordArn=second, eventId=event_id)
+        assert_error(exc_info, "ResourceNotFoundException", 404, event_id)
+
+
+def test_an_event_id_in_another_spelling_is_not_found(ssm_incidents: Any) -> None:
+    arn = _incident(ssm_incidents)
+    event_id = _create(ssm_incidents, arn)
+    for spelling in (event_id.upper(), event_id.replace("-", ""), "x" + event_id[1:]):
+        with pytest.raises(ClientError) as exc_info:
+            ssm_incidents.get_timeline_event(incidentRecordArn=arn, eventId=spelling)
+        assert_error(exc_info, "ResourceNotFoundException", 404)
+
+
+def test_a_deleted_event_id_is_never_given_again(ssm_incidents: Any) -> None:
+    arn = _incident(ssm_incidents)
+    kept = _create(ssm_incidents, arn, data='"kept"')
+    deleted = _create(ssm_incidents, arn, data='"deleted"')
+    ssm_incidents.delete_timeline_event(incidentRecordArn=arn, eventId=deleted)
+    later = [_create(ssm_incidents, arn, data=f'"later {i}"') for i in range(3)]
+    assert deleted not in later
+    listed = {e["eventId"] for e in _summaries(ssm_incidents, arn)}
+    assert {kept, *later} <= listed and deleted not in listed
+    event = ssm_incidents.get_timeline_event(incidentRecordArn=arn, eventId=later[0])["event"]
+    assert (event["eventId"], event["eventData"]) == (later[0], '"later 0"')
+
+
+def test_record_update_events_keep_the_title_and_caller_of_their_moment(ssm_incidents: Any) -> None:
+    arn = _incident(ssm_incidents)
+    [parent_update] = [e for e in _summaries(ssm_incidents, arn) if e["eventType"] == "SSM Incident Record Update"]
+    ssm_incidents.update_incident_record(arn=arn, title="Renamed")
+    credentials = boto3.client("sts", region_name="us-east-1").assume_role(
+        RoleArn="arn:aws:iam::123456789012:role/responder", RoleSessionName="bob"
+    )["Credentials"]
+    other = boto3.client(
+        "ssm-incidents",
+        region_name="us-east-1",
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+    )
+    other.update_incident_record(arn=arn, title="Renamed again")
+    updates = [
+        json.loads(ssm_incidents.get_timeline_event(incidentRecordArn=arn, eventId=e["eventId"])["event"]["eventData"])
+        for e in _summaries(ssm_incidents, arn, sortOrder="ASCENDING")
+        if e["eventType"] == "SSM Incident Record Update"
+    ]
+    assert [u["incidentTitle"] for u in updates] == ["Outage", "Renamed", "Renamed again"]
+    assert updates[0]["modifiedBy"] == updates[1]["modifiedBy"]
+    assert updates[2]["modifiedBy"] == "arn:aws:sts::123456789012:assumed-role/responder/bob"
+    again = ssm_incidents.get_timeline_event(incidentRecordArn=arn, eventId=parent_update["eventId"])["event"]
+    assert json.loads(again["eventData"])["incidentTitle"] == "Outage"
