@@ -96,8 +96,21 @@ def interleaved(
         subject_times.append(s)
         baseline_times.append(b)
         ratios.append(s / b)
+    low, high = median_interval(ratios)
     return {
         "ratio": statistics.median(ratios),
+        "ratio_low": low,
+        "ratio_high": high,
         "subject_us": statistics.median(subject_times) * 1e6,
         "baseline_us": statistics.median(baseline_times) * 1e6,
     }
+
+
+def median_interval(samples: list[float]) -> tuple[float, float]:
+    """A ~95% confidence interval of the median (order statistics, no assumption about the spread)."""
+    ordered = sorted(samples)
+    n = len(ordered)
+    half_width = 0.98 * n**0.5  # 1.96 * sqrt(n) / 2 ranks either side of the middle
+    low = max(0, int(n / 2 - half_width))
+    high = min(n - 1, int(n / 2 + half_width))
+    return ordered[low], ordered[high]

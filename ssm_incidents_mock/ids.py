@@ -12,6 +12,7 @@ visibly related too (they share characters); callers must not parse them either 
 
 from __future__ import annotations
 
+import itertools
 import random
 
 _RANDOM = random.Random()
@@ -31,6 +32,15 @@ def random_uuid() -> str:
     """A random (version 4, RFC 4122 variant) UUID as text, like ``str(uuid.uuid4())``."""
     h = f"{_RANDOM.getrandbits(128) & _V4_CLEAR | _V4_SET:032x}"
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+_REQUEST_ID_PREFIX = random_uuid()[:24]
+_REQUEST_ID_COUNTER = itertools.count(_RANDOM.getrandbits(40))
+
+
+def request_id() -> str:
+    """A UUID-shaped request id, unique in this process: a random prefix and a counter (one format per answer)."""
+    return f"{_REQUEST_ID_PREFIX}{next(_REQUEST_ID_COUNTER) & 0xFFFF_FFFF_FFFF:012x}"
 
 
 def uuid_text(value: int) -> str:

@@ -37,6 +37,7 @@ class IncidentRecord:
         "created_by",
         "creation_time",
         "findings",
+        "generated_dedupe",
         "impact",
         "last_modified_by",
         "last_modified_time",
@@ -66,6 +67,7 @@ class IncidentRecord:
         self.last_modified_by = caller
         self.last_modified_time = creation_time
         self.template_dedupe: str | None = None
+        self.generated_dedupe: str | None = None  # made when first read
         self.source = CUSTOM_SOURCE
         self.trigger_arn: str | None = None
         self.automation_executions: tuple[dict[str, str], ...] = ()
@@ -84,8 +86,13 @@ class IncidentRecord:
         """
         if self.template_dedupe:
             return self.template_dedupe
-        incident_id = self.arn[-36:]
-        return f"{int(incident_id[:8], 16) ^ GENERATED_DEDUPE_MASK:08x}{incident_id[8:]}"
+        generated = self.generated_dedupe
+        if generated is None:
+            incident_id = self.arn[-36:]
+            generated = self.generated_dedupe = (
+                f"{int(incident_id[:8], 16) ^ GENERATED_DEDUPE_MASK:08x}{incident_id[8:]}"
+            )
+        return generated
 
     @property
     def incident_record_source(self) -> dict[str, str]:
@@ -253,7 +260,8 @@ class IncidentsMixin(BackendState):
         for item in related_items or ():
             if not any(known.identifier == item["identifier"] for known in record.related_items):
                 self.add_related_item(record, *item_parts(item))
-        self.start_plan_actions(ctx, plan, record)
+        if plan.actions:
+            self.start_plan_actions(ctx, plan, record)
         opsitem = f"arn:{ctx.partition}:ssm:{ctx.region}:{ctx.account_id}:opsitem/oi-{random_hex(12)}"
         self.record_update(ctx, record, item=self.add_related_item(record, "PARENT", "arn", opsitem, "parentItem"))
         return arn

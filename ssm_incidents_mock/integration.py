@@ -51,10 +51,8 @@ def _our_host(scheme_and_host: str) -> str | None:
     return match.group(0) if match else None
 
 
-def _served_here(url: str) -> bool:
+def _served_here(url: str, default_user_config: Any) -> bool:
     """What moto's ``service_whitelisted``/``passthrough_*`` checks say, read from its config once."""
-    from moto.core.config import default_user_config, passthrough_url
-
     core = default_user_config.get("core")
     if not core:
         return True
@@ -64,10 +62,16 @@ def _served_here(url: str) -> bool:
     passthrough = core.get("passthrough") or {}
     if SERVICE in passthrough.get("services", ()):
         return False
-    return not (passthrough.get("urls") and passthrough_url(url.split("?", 1)[0]))
+    if not passthrough.get("urls"):
+        return True
+    from moto.core.config import passthrough_url
+
+    return not passthrough_url(url.split("?", 1)[0])
 
 
 def _wrap_stubber_call(original: Any) -> Any:
+    from moto.core.config import default_user_config  # one dict, patched in place by mock_aws(config=...)
+
     from .protocol import Request
     from .responses import handle
 
@@ -76,7 +80,7 @@ def _wrap_stubber_call(original: Any) -> Any:
             url = request.url
             slash = url.find("/", 8)  # the end of "https://<host>"
             host = _our_host(url[:slash] if slash > 0 else url)
-            if host is not None and _served_here(url):
+            if host is not None and _served_here(url, default_user_config):
                 status, headers, body = handle(
                     Request.from_url(request.method, url, request.headers, request.body), host
                 )

@@ -45,7 +45,7 @@ class SSMIncidentsBackend(
         self.response_plans: dict[str, ResponsePlan] = {}
         self.incidents = IncidentIndex()
         self.tags: dict[str, dict[str, str]] = {}
-        self.idempotency: dict[tuple[str, str], tuple[str, Any]] = {}
+        self.idempotency: dict[tuple[str, str], tuple[tuple[str, str, str, bytes | str | None], Any]] = {}
         self.automation_executions: dict[str, AutomationExecution] = {}
         self.last_creation_time = 0.0
         self._seq = itertools.count(1)

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .exceptions import ServiceError, ValidationException
-from .ids import random_uuid
+from .ids import request_id
 from .shapes import format_errors
 from .spec import SPEC, OperationSpec
 
@@ -86,9 +86,9 @@ def parse(request: Request) -> tuple[OperationSpec, dict[str, Any]]:
         body = request.body
         if body and len(body) > MAX_BODY_BYTES:
             raise ValidationException(f"Request body exceeds the maximum size of {MAX_BODY_BYTES} bytes.")
-        if body and body.strip():
+        if body and not body.isspace():
             try:
-                data = json.loads(_json_text(body))
+                data = _load_json(_json_text(body))
             except (ValueError, UnicodeDecodeError):
                 raise ValidationException("The request body could not be parsed as a JSON object.") from None
             except RecursionError:
@@ -96,12 +96,15 @@ def parse(request: Request) -> tuple[OperationSpec, dict[str, Any]]:
             if not isinstance(data, dict):
                 raise ValidationException("The request body must be a JSON object.")
             raw = body if isinstance(body, bytes) else body.encode("utf-8", "surrogatepass")
-            if _SURROGATE_ESCAPE.search(raw) and _has_lone_surrogate(data):
+            if (b"\\u" in raw or b"\xed" in raw) and _SURROGATE_ESCAPE.search(raw) and _has_lone_surrogate(data):
                 raise ValidationException("The request body holds a lone UTF-16 surrogate, which is not valid text.")
-            for name in op.body_members:
-                value = data.get(name)
-                if value is not None:
-                    params[name] = value
+            if op.body_only:
+                params = data  # the check keeps the members and drops anything else
+            else:
+                for name in op.body_members:
+                    value = data.get(name)
+                    if value is not None:
+                        params[name] = value
     try:
         if op.query_members and request.query:
             for key, values in _parse_query(request.query).items():
@@ -120,6 +123,18 @@ def parse(request: Request) -> tuple[OperationSpec, dict[str, Any]]:
         if errors:
             raise ValidationException(format_errors(errors))
     return op, params
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _load_json(text: bytes | str) -> Any:
+    """``json.loads(text)``, skipping its whitespace scans for the usual body that starts with ``{``."""
+    if isinstance(text, str) and text[:1] == "{":
+        data, end = _DECODER.raw_decode(text)
+        if end == len(text) or text[end:].isspace():
+            return data
+    return json.loads(text)
 
 
 def _json_text(body: bytes | str) -> bytes | str:
@@ -160,7 +175,7 @@ def _has_lone_surrogate(data: Any) -> bool:
 
 
 def _headers(extra: dict[str, str] | None = None) -> dict[str, str]:
-    headers = {"Content-Type": "application/json", "x-amzn-RequestId": random_uuid()}
+    headers = {"Content-Type": "application/json", "x-amzn-RequestId": request_id()}
     if extra:
         headers.update(extra)
     return headers

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from .context import RequestContext
 from .exceptions import ConflictException, InternalServerException, ServiceError, ValidationException
@@ -135,13 +134,6 @@ class SSMIncidentsResponse:
         return {"findings": findings, "nextToken": token}
 
 
-_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str).encode
-
-
-def _fingerprint(params: dict[str, Any]) -> str:
-    return _CANONICAL_JSON(params)
-
-
 def _backend(account_id: str, partition: str) -> SSMIncidentsBackend:
     """``ssmincidents_backends[account_id][partition]``: read directly once it exists.
 
@@ -169,7 +161,7 @@ def handle(request: Request, host: str) -> Response:
         with backend.lock:
             if token is None:
                 return render_result(op, handler(**kwargs))
-            return _idempotent(backend, op, token, params, lambda: handler(**kwargs))
+            return _idempotent(backend, op, token, request, params, lambda: handler(**kwargs))
     except UnknownOperation as error:
         return render_unknown(error)
     except ServiceError as error:
@@ -180,24 +172,39 @@ def handle(request: Request, host: str) -> Response:
 
 
 def _idempotent(
-    backend: SSMIncidentsBackend, op: OperationSpec, token: str, params: dict[str, Any], call: Any
+    backend: SSMIncidentsBackend, op: OperationSpec, token: str, request: Request, params: dict[str, Any], call: Any
 ) -> Response:
-    """Same token + same input: the first answer again. Same token + other input: rejected."""
+    """Same token + same input: the first answer again. Same token + other input: rejected.
+
+    The first request is kept as it arrived and compared only when its token comes back: the same
+    bytes are the same input; otherwise it is parsed again and the validated inputs are compared.
+    """
     key = (op.name, token)
-    fingerprint = _fingerprint(params)
     cached = backend.idempotency.get(key)
     if cached is not None:
-        if cached[0] != fingerprint:
+        first, response = cached[0], cast(Response, cached[1])
+        if first != _raw(request) and _input_of(first, op) != params:
             message = f"The clientToken {token} was already used with different parameters."
             raise ConflictException(message) if "ConflictException" in op.errors else ValidationException(message)
-        response: Response = cached[1]
         return response
     response = render_result(op, call())
     cache = backend.idempotency
-    cache[key] = (fingerprint, response)
+    cache[key] = (_raw(request), response)
     if len(cache) > IDEMPOTENCY_CACHE_SIZE:
         del cache[next(iter(cache))]
     return response
+
+
+def _raw(request: Request) -> tuple[str, str, str, bytes | str | None]:
+    return request.method, request.path, request.query, request.body
+
+
+def _input_of(raw: tuple[str, str, str, bytes | str | None], op: OperationSpec) -> dict[str, Any]:
+    """The validated input of a kept request, without its token (it parsed once, so it parses again)."""
+    method, path, query, body = raw
+    _, params = parse(Request(method, path, query, {}, body))
+    params.pop(op.idempotency_token or "", None)
+    return params
 
 
 def url_handler(request: Any, full_url: str, headers: Mapping[str, str]) -> Response:

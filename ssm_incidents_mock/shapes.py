@@ -273,9 +273,10 @@ def compile_input(shape: Shape, memo: dict[str, Check] | None = None) -> Check:
     failed = _scalar_constraints(shape) if kind in ("string", "integer", "long") else None
     passes = _scalar_passes(shape) if failed is not None else None
     expected = _TYPE_NAMES.get(kind, kind)
+    python_type = str if kind == "string" else None  # the common case, tested inline
 
     def check_scalar(value: Any, path: str, errors: Errors) -> Any:
-        if not _is_type(value, kind):
+        if type(value) is not python_type and not _is_type(value, kind):
             _type_error(value, path, expected, errors)
             return value
         if passes is not None and not passes(value):
@@ -317,8 +318,8 @@ def convert_text(value: str, shape: Shape) -> Any:
 
 
 def epoch_millis(value: Any) -> Any:
-    if isinstance(value, datetime):
-        value = value.timestamp()
+    if type(value) is not float:  # the backend keeps floats; datetimes come from callers of the public API
+        value = value.timestamp() if isinstance(value, datetime) else value
     return round(value, 3)
 
 
@@ -357,7 +358,9 @@ def compile_output(shape: Shape, memo: dict[str, Render | None] | None = None) -
         memo[shape.name] = None  # placeholder against recursion
         element_render = compile_output(cast(ListShape, shape).member, memo)
         render_list: Render = (
-            list if element_render is None else (lambda value: [element_render(item) for item in value])
+            list
+            if element_render is None
+            else (lambda value: [element_render(item) for item in value] if value else [])
         )
         memo[shape.name] = render_list
         return render_list

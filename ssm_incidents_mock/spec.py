@@ -26,6 +26,7 @@ class OperationSpec:
         self.errors: frozenset[str] = frozenset(shape.name for shape in model.error_shapes)
         self.idempotency_token: str | None = None
         self.body_members: tuple[str, ...] = ()
+        self.body_only = False  # every input member is in the JSON body
         self.query_members: dict[str, tuple[str, Shape]] = {}
         self.uri_members: dict[str, tuple[str, Shape]] = {}
         self.argument_names: dict[str, str] = {}
@@ -48,6 +49,7 @@ class OperationSpec:
                 if member.metadata.get("idempotencyToken"):
                     self.idempotency_token = name
             self.body_members = tuple(body)
+            self.body_only = bool(body) and not self.query_members and not self.uri_members
             self.check = compile_input(shape, input_memo)
         if model.output_shape is not None:
             self.render = compile_output(model.output_shape, output_memo)
@@ -73,7 +75,7 @@ class OperationSpec:
             values = value if isinstance(value, list) else [value]
             return name, [convert_text(v, cast(ListShape, shape).member) for v in values]
         text = value[0] if isinstance(value, list) else value
-        return name, convert_text(text, shape)
+        return name, text if shape.type_name == "string" else convert_text(text, shape)
 
 
 class ServiceSpec:

@@ -30,7 +30,7 @@ class BackendState(BaseBackend):
     response_plans: dict[str, ResponsePlan]
     incidents: IncidentIndex
     tags: dict[str, dict[str, str]]
-    idempotency: dict[tuple[str, str], tuple[str, Any]]
+    idempotency: dict[tuple[str, str], tuple[tuple[str, str, str, bytes | str | None], Any]]
     automation_executions: dict[str, AutomationExecution]
     last_creation_time: float
 

@@ -528,3 +528,15 @@ def test_generated_dedupe_string_is_id_shaped_stable_and_per_incident(ssm_incide
     assert dedupe != first.rsplit("/", 1)[1]
     assert record_of(ssm_incidents, first)["dedupeString"] == dedupe
     assert record_of(ssm_incidents, second)["dedupeString"] != dedupe
+
+
+def test_client_token_replay_compares_input_not_its_spelling(ssm_incidents: Any) -> None:
+    plan = make_plan(ssm_incidents)
+    first = start(ssm_incidents, plan, clientToken="token-order", title="x", impact=2)
+    # the same members sent in another order serialize to other bytes: still the same input
+    again = ssm_incidents.start_incident(impact=2, title="x", responsePlanArn=plan, clientToken="token-order")
+    assert again["incidentRecordArn"] == first
+    with pytest.raises(ClientError) as exc_info:
+        ssm_incidents.start_incident(impact=3, title="x", responsePlanArn=plan, clientToken="token-order")
+    assert_error(exc_info, "ConflictException", 409, "token-order")
+    assert len(ssm_incidents.list_incident_records()["incidentRecordSummaries"]) == 1
