@@ -16,7 +16,7 @@ from .filters import Filter, FilterKeys, matches_all, parse_filters
 from .ids import random_hex, random_uuid
 from .pagination import paginate
 from .state import BackendState
-from .timeline import item_parts
+from .timeline import incident_id, item_parts
 
 if TYPE_CHECKING:
     from .timeline import RelatedItem, TimelineEvent
@@ -88,10 +88,8 @@ class IncidentRecord:
             return self.template_dedupe
         generated = self.generated_dedupe
         if generated is None:
-            incident_id = self.arn[-36:]
-            generated = self.generated_dedupe = (
-                f"{int(incident_id[:8], 16) ^ GENERATED_DEDUPE_MASK:08x}{incident_id[8:]}"
-            )
+            own_id = incident_id(self.arn)
+            generated = self.generated_dedupe = f"{int(own_id[:8], 16) ^ GENERATED_DEDUPE_MASK:08x}{own_id[8:]}"
         return generated
 
     @property
