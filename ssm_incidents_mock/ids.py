@@ -53,7 +53,7 @@ def uuid_value(text: str) -> int | None:
     if len(text) != 36:
         return None
     try:
-        value = int(text.replace("-", ""), 16)
+        value = _hex_value(text)
     except ValueError:
         return None
     return value if uuid_text(value) == text else None
@@ -61,7 +61,7 @@ def uuid_value(text: str) -> int | None:
 
 def derived_value(base: str, number: int) -> int:
     """The ``number``-th id derived from the UUID text ``base``, as a 128-bit number."""
-    return int(base.replace("-", ""), 16) ^ ((number * _MIX) & _MASK)
+    return _hex_value(base) ^ ((number * _MIX) & _MASK)
 
 
 def derived_uuid(base: str, number: int) -> str:
@@ -73,4 +73,8 @@ def derived_number(base: str, derived: str) -> int | None:
     value = uuid_value(derived)
     if value is None:
         return None
-    return ((value ^ int(base.replace("-", ""), 16)) * _UNMIX) & _MASK
+    return ((value ^ _hex_value(base)) * _UNMIX) & _MASK
+
+
+def _hex_value(text: str) -> int:
+    return int(text.replace("-", ""), 16)

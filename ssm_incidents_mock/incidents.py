@@ -16,7 +16,7 @@ from .filters import Filter, FilterKeys, matches_all, parse_filters
 from .ids import random_hex, random_uuid
 from .pagination import paginate
 from .state import BackendState
-from .timeline import incident_id, item_parts
+from .timeline import compact_json, incident_id, item_parts
 
 if TYPE_CHECKING:
     from .timeline import RelatedItem, TimelineEvent
@@ -157,11 +157,12 @@ class IncidentIndex:
             insort(self.open_by_dedupe.setdefault(record.template_dedupe, []), record, key=_SEQ)
 
     def _unindex_open(self, record: IncidentRecord) -> None:
-        records = self.open_by_dedupe.get(record.template_dedupe or "")
-        if records:
+        dedupe = record.template_dedupe
+        records = self.open_by_dedupe.get(dedupe) if dedupe else None
+        if dedupe and records:
             _discard(records, record)
             if not records:
-                del self.open_by_dedupe[record.template_dedupe or ""]
+                del self.open_by_dedupe[dedupe]
 
     def change(self, record: IncidentRecord, status: str | None, impact: int | None) -> None:
         """Apply a status and/or impact change to the record and its indexes."""
@@ -274,7 +275,7 @@ class IncidentsMixin(BackendState):
         self.add_event(
             record,
             "SSM Incident Trigger",
-            json.dumps(data, separators=(",", ":")),
+            compact_json(data),
             event_time=trigger_details["timestamp"],
             references=[{"resource": record.arn}],
         )
@@ -311,10 +312,10 @@ class IncidentsMixin(BackendState):
             channel = None if "empty" in chat_channel else {"chatbotSns": list(chat_channel["chatbotSns"])}
             if channel != record.chat_channel:
                 record.chat_channel = channel
-                changes.append(("chatChannel", json.dumps(chat_channel, separators=(",", ":"))))
+                changes.append(("chatChannel", compact_json(chat_channel)))
         if notification_targets is not None and tuple(notification_targets) != record.notification_targets:
             record.notification_targets = tuple(notification_targets)
-            changes.append(("notificationTargets", json.dumps(notification_targets, separators=(",", ":"))))
+            changes.append(("notificationTargets", compact_json(notification_targets)))
         if changes:
             self.record_update(ctx, record, tuple(changes))
 

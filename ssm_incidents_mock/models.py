@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from moto.core.base_backend import BackendDict
 
@@ -22,6 +22,9 @@ from .policies import PoliciesMixin
 from .replication import ReplicationSet, ReplicationSetsMixin
 from .tagging import TaggingMixin
 from .timeline import TimelineMixin
+
+if TYPE_CHECKING:
+    from .protocol import RawRequest
 
 PARTITIONS = ["aws", "aws-cn", "aws-us-gov"]
 IDEMPOTENCY_CACHE_SIZE = 10_000
@@ -45,7 +48,7 @@ class SSMIncidentsBackend(
         self.response_plans: dict[str, ResponsePlan] = {}
         self.incidents = IncidentIndex()
         self.tags: dict[str, dict[str, str]] = {}
-        self.idempotency: dict[tuple[str, str], tuple[tuple[str, str, str, bytes | str | None], Any]] = {}
+        self.idempotency: dict[tuple[str, str], tuple[RawRequest, Any]] = {}
         self.automation_executions: dict[str, AutomationExecution] = {}
         self.last_creation_time = 0.0
         self._seq = itertools.count(1)

@@ -15,6 +15,7 @@ from .shapes import format_errors
 from .spec import SPEC, OperationSpec
 
 Response = tuple[int, dict[str, str], bytes]
+RawRequest = tuple[str, str, str, bytes | str | None]  # method, raw path, raw query, body
 
 MAX_BODY_BYTES = 1024 * 1024  # larger request bodies are refused (documented in docs/server.md)
 # Rendered payloads are trees built per response: no cycle check needed.

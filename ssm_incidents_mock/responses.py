@@ -9,7 +9,16 @@ from typing import Any, cast
 from .context import RequestContext
 from .exceptions import ConflictException, InternalServerException, ServiceError, ValidationException
 from .models import IDEMPOTENCY_CACHE_SIZE, SSMIncidentsBackend, ssmincidents_backends
-from .protocol import Request, Response, UnknownOperation, parse, render_error, render_result, render_unknown
+from .protocol import (
+    RawRequest,
+    Request,
+    Response,
+    UnknownOperation,
+    parse,
+    render_error,
+    render_result,
+    render_unknown,
+)
 from .spec import OperationSpec
 
 log = logging.getLogger(__name__)
@@ -195,11 +204,11 @@ def _idempotent(
     return response
 
 
-def _raw(request: Request) -> tuple[str, str, str, bytes | str | None]:
+def _raw(request: Request) -> RawRequest:
     return request.method, request.path, request.query, request.body
 
 
-def _input_of(raw: tuple[str, str, str, bytes | str | None], op: OperationSpec) -> dict[str, Any]:
+def _input_of(raw: RawRequest, op: OperationSpec) -> dict[str, Any]:
     """The validated input of a kept request, without its token (it parsed once, so it parses again)."""
     method, path, query, body = raw
     _, params = parse(Request(method, path, query, {}, body))

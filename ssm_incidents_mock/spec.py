@@ -75,7 +75,7 @@ class OperationSpec:
             values = value if isinstance(value, list) else [value]
             return name, [convert_text(v, cast(ListShape, shape).member) for v in values]
         text = value[0] if isinstance(value, list) else value
-        return name, text if shape.type_name == "string" else convert_text(text, shape)
+        return name, convert_text(text, shape)
 
 
 class ServiceSpec:

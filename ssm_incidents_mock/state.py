@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .context import RequestContext
     from .incidents import IncidentIndex, IncidentRecord
     from .plans import ResponsePlan
+    from .protocol import RawRequest
     from .replication import ReplicationSet
     from .timeline import RecordUpdate, RelatedItem, TimelineEvent
 
@@ -30,7 +31,7 @@ class BackendState(BaseBackend):
     response_plans: dict[str, ResponsePlan]
     incidents: IncidentIndex
     tags: dict[str, dict[str, str]]
-    idempotency: dict[tuple[str, str], tuple[tuple[str, str, str, bytes | str | None], Any]]
+    idempotency: dict[tuple[str, str], tuple[RawRequest, Any]]
     automation_executions: dict[str, AutomationExecution]
     last_creation_time: float
 

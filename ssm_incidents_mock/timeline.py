@@ -142,8 +142,8 @@ class RecordUpdate:
         item = self.item
         if item is not None:
             update = {"itemToAdd": item.as_update()} if self.item_added else {"itemToRemove": item.identifier}
-            attributes.append({"attributeName": "relatedItems", "newValue": _compact_json(update)})
-        return _compact_json(
+            attributes.append({"attributeName": "relatedItems", "newValue": compact_json(update)})
+        return compact_json(
             {"modifiedBy": self.modified_by, "modifiedAttributes": attributes, "incidentTitle": self.title}
         )
 
@@ -165,7 +165,7 @@ def incident_id(incident_record_arn: str) -> str:
     return incident_record_arn[-36:]
 
 
-def _compact_json(value: Any) -> str:
+def compact_json(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
