@@ -17,7 +17,7 @@ import boto3
 from botocore.awsrequest import AWSResponse
 from botocore.client import BaseClient
 
-from ssm_incidents_mock.integration import RawBody  # the floor streams the body exactly as the mock does
+from ssm_incidents_mock.seam import RawBody  # the floor streams the body exactly as the mock does
 
 REGION = "us-east-1"
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}

@@ -24,9 +24,9 @@ from urllib.parse import urlencode
 from botocore.serialize import create_serializer
 
 from ssm_incidents_mock import mock_ssm_incidents
-from ssm_incidents_mock.protocol import Request
-from ssm_incidents_mock.responses import handle
-from ssm_incidents_mock.spec import SPEC
+from ssm_incidents_mock.responses import dispatch
+from ssm_incidents_mock.wire.model import SPEC
+from ssm_incidents_mock.wire.rest_json import Request
 
 ROOT = Path(__file__).resolve().parent.parent
 COVERAGE_DOC = ROOT / "docs" / "coverage.md"
@@ -136,7 +136,7 @@ def _send(operation: str, params: dict[str, Any]) -> tuple[int, dict[str, str], 
     wire = create_serializer("rest-json", include_validation=True).serialize_to_request(params, model)
     query = urlencode(wire["query_string"], doseq=True) if wire["query_string"] else ""
     request = Request(wire["method"], wire["url_path"], query, {**HEADERS, **wire["headers"]}, wire["body"])
-    status, headers, body = handle(request, HOST)
+    status, headers, body = dispatch(request, HOST)
     return status, headers, json.loads(body) if body else {}
 
 
@@ -179,7 +179,7 @@ def render(implemented: dict[str, bool]) -> str:
     for name in sorted(SPEC.operations):
         op = SPEC.operations[name]
         mark = "✓" if implemented[name] else "✗"
-        lines.append(f"| {name} | `{op.method} {op.request_uri}` | {op.success_status} | {mark} |")
+        lines.append(f"| {name} | `{op.http_method} {op.request_uri}` | {op.success_status} | {mark} |")
     return "\n".join(lines) + "\n"
 
 

@@ -3,8 +3,7 @@
 Importing the package registers the service with moto, so plain ``mock_aws`` serves it too.
 """
 
-from .integration import register
-from .mock import SSMIncidentsMock, mock_ssm_incidents
+from .mock import SSMIncidentsMock, mock_ssm_incidents, register
 
 __all__ = ["SSMIncidentsMock", "__version__", "mock_ssm_incidents", "register"]
 __version__ = "0.1.0"

@@ -5,23 +5,6 @@ from __future__ import annotations
 import os
 
 STRICT_ENV = "SSM_INCIDENTS_MOCK_STRICT"
-
-
-def getenv(name: str) -> str | None:
-    """``os.environ.get(name)``, at a tenth of its cost for a variable that is not set.
-
-    Settings are read on every call, and mostly they are unset: ``os.environ.get`` then raises
-    and catches a KeyError. On POSIX ``os.environ`` keeps the environment in a plain dict of
-    bytes (``_data``), updated by every assignment through ``os.environ`` (so ``monkeypatch.setenv``
-    is seen at once); elsewhere the public lookup is used.
-    """
-    data = getattr(os.environ, "_data", None)
-    if os.name != "posix" or not isinstance(data, dict):
-        return os.environ.get(name)
-    value = data.get(name.encode())
-    return None if value is None else os.fsdecode(value)
-
-
 _TRUE = ("1", "true", "yes", "on")
 
 
@@ -42,7 +25,7 @@ class Settings:
     def strict_replication_set(self) -> bool:
         if self.strict_override is not None:
             return self.strict_override
-        value = getenv(STRICT_ENV)
+        value = os.environ.get(STRICT_ENV)
         return value is not None and value.strip().lower() in _TRUE
 
     @strict_replication_set.setter

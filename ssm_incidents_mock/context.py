@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Mapping
 from functools import lru_cache
 
-from .config import getenv
+from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.utilities.utils import get_partition
 
-DEFAULT_ACCOUNT_ID = "123456789012"
+from . import seam
+
 DEFAULT_REGION = "us-east-1"
 
 _HOST_REGION = re.compile(r"ssm-incidents(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com")
-_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/")
+# SigV4: "AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/<service>/aws4_request, Signed..."
+_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/([^/,\s]+)/")
 _USER_AGENT_REGION = re.compile(r"region/([a-z]{2}(?:-[a-z]+)+-\d)")
+# moto's IAM and STS issue access keys only with these prefixes; for any other key STS reports a
+# default identity that depends on account and region alone, so it is looked up once.
+_MOTO_KEY_PREFIXES = ("AKIA", "ASIA")
+# Keys moto's documentation and mock_aws use: they belong to the default account.
+_FAKE_KEY_PREFIXES = ("FOOBARKEY", "testing", "AKIAIOSFODNN7EXAMPLE")
 
-
-def partition_of(region: str) -> str:
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
+__all__ = ["DEFAULT_ACCOUNT_ID", "DEFAULT_REGION", "RequestContext", "credential_scope"]
 
 
 class RequestContext:
@@ -33,27 +36,18 @@ class RequestContext:
     def __init__(self, account_id: str, region: str, access_key: str | None = None) -> None:
         self.account_id = account_id
         self.region = region
-        self.partition = partition_of(region)
+        self.partition = get_partition(region)
         self.access_key = access_key
         self._caller_arn: str | None = None
 
     @classmethod
     def from_request(cls, url_host: str, headers: Mapping[str, str]) -> RequestContext:
-        auth = headers.get("Authorization") or headers.get("authorization") or ""
-        if isinstance(auth, bytes):
-            auth = auth.decode("utf-8", "replace")
-        # SigV4: "AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/<service>/aws4_request, Signed..."
-        start = auth.find("Credential=")
-        end = auth.find(",", start)
-        access_key, scope_region = (
-            _credential(auth[start:end] if end > 0 else auth[start:]) if start >= 0 else (None, None)
+        access_key, scope_region, _ = credential_scope(
+            _text(headers.get("Authorization") or headers.get("authorization"))
         )
         region = _host_region(url_host)
         if region is None:
-            agent = headers.get("User-Agent") or ""
-            if isinstance(agent, bytes):
-                agent = agent.decode("utf-8", "replace")
-            region = _agent_region(agent) or scope_region or DEFAULT_REGION
+            region = _agent_region(_text(headers.get("User-Agent"))) or scope_region or DEFAULT_REGION
         return cls(_account_id(headers, access_key), region, access_key)
 
     @property
@@ -65,16 +59,22 @@ class RequestContext:
             if not key.startswith(_MOTO_KEY_PREFIXES):  # a key moto never issued: its default identity
                 arn = _default_identity(self.account_id, self.partition, self.region)
             else:
-                arn = _identity(self.account_id, self.partition, self.region, key)
+                arn = sys.intern(seam.caller_identity(self.account_id, self.partition, self.region, key))
             self._caller_arn = arn
         return arn
 
 
+def _text(value: str | bytes | None) -> str:
+    if value is None:
+        return ""
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+
+
 @lru_cache(maxsize=256)
-def _credential(credential: str) -> tuple[str | None, str | None]:
-    """Access key and scope region of a ``Credential=...`` clause (the same for many requests)."""
-    match = _CREDENTIAL.match(credential)
-    return (match.group(1), match.group(2)) if match else (None, None)
+def credential_scope(authorization: str) -> tuple[str | None, str | None, str | None]:
+    """Access key, region and service of a SigV4 ``Authorization`` header (the same for many requests)."""
+    match = _CREDENTIAL.search(authorization) if "Credential=" in authorization else None
+    return (match.group(1), match.group(2), match.group(3)) if match else (None, None, None)
 
 
 @lru_cache(maxsize=256)
@@ -89,35 +89,18 @@ def _host_region(url_host: str) -> str | None:
     return match.group(1) if match else None
 
 
-# moto's IAM and STS issue access keys only with these prefixes; for any other key STS reports a
-# default identity that depends on account and region alone, so it is looked up once.
-_MOTO_KEY_PREFIXES = ("AKIA", "ASIA")
-
-
-def _identity(account_id: str, partition: str, region: str, access_key: str) -> str:
-    try:
-        from moto.sts.models import sts_backends
-
-        _, arn, _ = sts_backends[account_id][partition].get_caller_identity(access_key, region)
-        return sys.intern(str(arn))  # one string per principal, however many records it writes
-    except Exception:  # moto internals moved: fall back to moto's default identity
-        return f"arn:{partition}:sts::{account_id}:user/moto"
-
-
 @lru_cache(maxsize=1024)
 def _default_identity(account_id: str, partition: str, region: str) -> str:
-    return _identity(account_id, partition, region, "")
+    return seam.caller_identity(account_id, partition, region, "")
 
 
 def _account_id(headers: Mapping[str, str], access_key: str | None) -> str:
-    account = getenv("MOTO_ACCOUNT_ID")
+    account = os.environ.get("MOTO_ACCOUNT_ID")
     if account:
         return account
     header = headers.get("x-moto-account-id")
     if header:
-        return header.decode() if isinstance(header, bytes) else header
-    if access_key and not access_key.startswith(("FOOBARKEY", "testing", "AKIAIOSFODNN7EXAMPLE")):
-        from moto.iam.models import get_account_id_from
-
-        return get_account_id_from(access_key)
+        return _text(header)
+    if access_key and not access_key.startswith(_FAKE_KEY_PREFIXES):
+        return seam.account_of_access_key(access_key)
     return DEFAULT_ACCOUNT_ID

@@ -27,7 +27,7 @@ class ValidationException(ServiceError):
 class ResourceNotFoundException(ServiceError):
     code = "ResourceNotFoundException"
 
-    def __init__(self, message: str, resource_type: str, identifier: str) -> None:
+    def __init__(self, message: str, resource_type: str | None, identifier: str | None) -> None:
         super().__init__(message, resourceType=resource_type, resourceIdentifier=identifier)
 
 
@@ -72,7 +72,11 @@ class InternalServerException(ServiceError):
     code = "InternalServerException"
 
 
-def not_found(resource_type: str, identifier: str, what: str | None = None) -> ResourceNotFoundException:
-    """The mock's uniform not-found error (AWS's exact wording is not public)."""
-    label = what or resource_type.replace("_", " ").lower()
+def not_found(resource_type: str | None, identifier: str, what: str | None = None) -> ResourceNotFoundException:
+    """The mock's uniform not-found error (AWS's exact wording is not public).
+
+    ``resource_type`` is None for things no ``ResourceType`` value names (a related item, an ARN
+    of no Incident Manager resource).
+    """
+    label = what or (resource_type or "resource").replace("_", " ").lower()
     return ResourceNotFoundException(f"The {label} {identifier} does not exist.", resource_type, identifier)

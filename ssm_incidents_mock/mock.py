@@ -9,20 +9,39 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar, overload
 
 from moto import mock_aws
-from moto.core.models import MockAWS
+from moto.core.base_backend import BackendDict
+from moto.utilities.arns import parse_arn
 
+from . import seam
 from .config import settings
 from .context import DEFAULT_ACCOUNT_ID
-from .incidents import IncidentRecord
-from .integration import register
 from .models import SSMIncidentsBackend, ssmincidents_backends
+from .records import IncidentRecord
+from .responses import dispatch
+from .urls import url_bases
+from .wire.rest_json import Request, split_url
 
 F = TypeVar("F", bound=Callable[..., Any])
+URL_PATTERN = re.compile(url_bases[0])
+
+
+def register() -> None:
+    """Make moto serve ssm-incidents through this package (``mock_aws`` too). Idempotent and thread-safe."""
+    from . import models
+
+    seam.install(dispatch, _request, URL_PATTERN, models)
+
+
+def _request(method: str, url: str, headers: Any, body: bytes | str | None) -> Request:
+    _, path, query = split_url(url)
+    return Request(method, path, query, headers, body)
 
 
 class SSMIncidentsMock:
@@ -62,7 +81,7 @@ class SSMIncidentsMock:
         if inspect.isclass(func):
             # moto's class decoration (unittest setUp handling included) calls back into
             # ``self(method, reset=..., remove_data=...)`` for every test method.
-            return MockAWS._decorate_class(self, func)  # type: ignore[arg-type,return-value]
+            return seam.decorate_class(self, func)  # type: ignore[return-value]
         if inspect.iscoroutinefunction(func):
 
             @functools.wraps(func)
@@ -89,7 +108,7 @@ class SSMIncidentsMock:
 
     @property
     def active(self) -> bool:
-        return MockAWS._nested_count > 0
+        return seam.mock_active()
 
     def backend(self, account_id: str = DEFAULT_ACCOUNT_ID, partition: str = "aws") -> SSMIncidentsBackend:
         """The backend holding ``account_id``'s Incident Manager state."""
@@ -101,8 +120,6 @@ class SSMIncidentsMock:
 
     def reset(self) -> None:
         """Drop all state of every mocked service, as moto's reset does."""
-        from moto.core.base_backend import BackendDict
-
         BackendDict.reset()
 
     def add_finding(
@@ -122,23 +139,37 @@ class SSMIncidentsMock:
         Give ``cloudformation_stack_arn`` (a stack update) or ``codedeploy_deployment_group_arn``
         plus ``deployment_id`` (a deployment). ``start_time`` defaults to now; ``end_time`` is
         omitted unless given (still running). The account defaults to the one in ``incident_arn``.
-        See :func:`ssm_incidents_mock.findings.add_finding`.
+        Times are epoch seconds or datetimes. Raises ``ValueError`` for an unknown incident or bad arguments.
         """
-        from .findings import add_finding
+        arn = parse_arn(incident_arn)
+        backend = self.backend(account_id or arn.account or DEFAULT_ACCOUNT_ID, incident_arn.split(":")[1])
+        if (cloudformation_stack_arn is None) == (codedeploy_deployment_group_arn is None):
+            raise ValueError("Give exactly one of cloudformation_stack_arn and codedeploy_deployment_group_arn.")
+        now = time.time()
+        start = now if start_time is None else _epoch(start_time)
+        if cloudformation_stack_arn is not None:
+            if deployment_id is not None:
+                raise ValueError("deployment_id belongs to a CodeDeploy finding.")
+            details: dict[str, Any] = {"cloudFormationStackUpdate": {"stackArn": cloudformation_stack_arn}}
+        else:
+            if not deployment_id:
+                raise ValueError("A CodeDeploy finding needs deployment_id.")
+            details = {
+                "codeDeployDeployment": {
+                    "deploymentGroupArn": codedeploy_deployment_group_arn,
+                    "deploymentId": deployment_id,
+                }
+            }
+        body = next(iter(details.values()))
+        body["startTime"] = start
+        if end_time is not None:
+            body["endTime"] = _epoch(end_time)
+        with backend.lock:
+            return backend.add_finding(incident_arn, details, now if creation_time is None else _epoch(creation_time))
 
-        parts = incident_arn.split(":")
-        partition = parts[1] if len(parts) > 4 else "aws"
-        account = account_id or (parts[4] if len(parts) > 4 and parts[4] else DEFAULT_ACCOUNT_ID)
-        return add_finding(
-            self.backend(account, partition),
-            incident_arn,
-            cloudformation_stack_arn=cloudformation_stack_arn,
-            codedeploy_deployment_group_arn=codedeploy_deployment_group_arn,
-            deployment_id=deployment_id,
-            start_time=start_time,
-            end_time=end_time,
-            creation_time=creation_time,
-        )
+
+def _epoch(value: float | datetime) -> float:
+    return value.timestamp() if isinstance(value, datetime) else float(value)
 
 
 @overload

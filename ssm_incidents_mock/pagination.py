@@ -18,19 +18,15 @@ from itertools import islice
 from typing import Any, TypeVar
 
 from .exceptions import ValidationException
+from .wire import codec
 
 T = TypeVar("T")
 
 _SECRET = os.urandom(16)
 
 
-def _digest(operation: str, scope: Any) -> str:
-    text = json.dumps([operation, scope], sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
 def encode_token(operation: str, scope: Any, position: Any) -> str:
-    payload = json.dumps({"d": _digest(operation, scope), "p": position}, separators=(",", ":"))
+    payload = codec.compact({"d": codec.digest([operation, scope]), "p": position})
     blob = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
     signature = hmac.new(_SECRET, blob.encode(), hashlib.sha256).hexdigest()[:24]
     return f"{blob}.{signature}"
@@ -47,7 +43,7 @@ def decode_token(operation: str, scope: Any, token: str) -> Any:
         payload = json.loads(base64.urlsafe_b64decode(blob + "=" * (-len(blob) % 4)))
     except ValueError:
         raise ValidationException("The nextToken is not valid.") from None
-    if payload.get("d") != _digest(operation, scope):
+    if payload.get("d") != codec.digest([operation, scope]):
         raise ValidationException("The nextToken does not belong to this request.")
     return payload.get("p")
 

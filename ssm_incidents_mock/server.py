@@ -14,7 +14,6 @@ Control endpoints (not part of the AWS API):
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import socket
@@ -28,11 +27,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from .config import settings
+from .context import credential_scope
 from .exceptions import InternalServerException, ValidationException
 from .models import SSMIncidentsBackend, ssmincidents_backends
-from .protocol import MAX_BODY_BYTES, Request, Response, render_error
-from .responses import handle
-from .spec import SERVICE_NAME, SPEC
+from .responses import dispatch
+from .wire import codec
+from .wire.model import SERVICE_NAME, SPEC
+from .wire.rest_json import MAX_BODY_BYTES, Request, Response, render_error, split_url
 
 log = logging.getLogger(__name__)
 
@@ -45,17 +46,15 @@ MAX_LINE_BYTES = 65536  # longest request line or header line
 MAX_HEADERS = 100
 DRAIN_LIMIT_BYTES = 64 * 1024 * 1024  # an oversized body up to this size is read and discarded, larger ones close
 
-_SCOPE_SERVICE = re.compile(r"Credential=[^/,\s]+/\d{8}/[^/]+/([^/]+)/")
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _JSON_TYPE = re.compile(r"^application/(?:[\w.+-]*\+)?(?:x-amz-)?json(?:-[\d.]+)?$")
-_DUMP = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
 def _json_response(status: int, error_type: str | None, payload: Any) -> Response:
     headers = {"Content-Type": "application/json"}
     if error_type is not None:
         headers["x-amzn-ErrorType"] = error_type
-    return status, headers, _DUMP(payload).encode("utf-8")
+    return status, headers, codec.encode(payload)
 
 
 def _validation_error(message: str) -> Response:
@@ -131,13 +130,8 @@ def control_response(method: str, path: str) -> Response:
 
 def foreign_service(headers: Mapping[str, str]) -> str | None:
     """The service a SigV4-signed request names when it is not ssm-incidents, else None."""
-    auth = headers.get("Authorization")
-    if not auth:
-        return None
-    match = _SCOPE_SERVICE.search(auth)
-    if match is None or match.group(1) == SERVICE_NAME:
-        return None
-    return match.group(1)
+    _, _, service = credential_scope(headers.get("Authorization") or "")
+    return None if service is None or service == SERVICE_NAME else service
 
 
 def content_type_error(headers: Mapping[str, str]) -> Response | None:
@@ -265,12 +259,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             sys.stderr.write(f"{self.command} {self.path} -> {response[0]} ({elapsed:.1f} ms)\n")
 
     def _respond(self) -> Response:
-        target = self.path
-        if not target.startswith("/"):  # absolute-form request target: drop scheme and authority
-            rest = target.split("://", 1)[-1]
-            slash = rest.find("/")
-            target = rest[slash:] if slash >= 0 else "/"
-        path, _, query = target.partition("?")
+        _, path, query = split_url(self.path)  # an absolute-form target loses scheme and authority
         headers = self.request_headers
         body = self._read_body()
         if path.startswith(CONTROL_PREFIX) or path == MOTO_RESET_PATH:
@@ -291,7 +280,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             if error is not None:
                 return error
         host = headers.get("Host") or ""
-        return handle(Request(self.command, path, query, headers, body), host)
+        return dispatch(Request(self.command, path, query, headers, body), host)
 
     def _read_body(self) -> bytes:
         headers = self.request_headers
@@ -377,7 +366,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             phrase = "Error"
         error_type = "UnknownOperationException" if code in (404, 405, 501) else "ValidationException"
         payload = {"message": f"{phrase}: {message}" if message else phrase}
-        self._write(code, {"Content-Type": "application/json", "x-amzn-ErrorType": error_type}, _DUMP(payload).encode())
+        self._write(code, {"Content-Type": "application/json", "x-amzn-ErrorType": error_type}, codec.encode(payload))
 
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.verbose:
@@ -548,7 +537,7 @@ def serve_with_moto(argv: list[str]) -> int:
     """Run moto's own server (same arguments as ``moto_server``) with ssm-incidents registered into it."""
     from moto.server import main as moto_main
 
-    from .integration import register
+    from .mock import register
 
     register()
     moto_main(argv)

@@ -16,7 +16,8 @@ from aiobotocore.session import get_session
 from botocore.exceptions import ClientError
 
 from ssm_incidents_mock import mock_ssm_incidents
-from ssm_incidents_mock.aio import as_async_response, enable
+from ssm_incidents_mock.seam import as_async_response
+from ssm_incidents_mock.seam import enable_aiobotocore as enable
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
 from tests.conftest import assert_error
 

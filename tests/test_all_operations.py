@@ -193,9 +193,9 @@ def test_operation_answers_per_model(ssm_incidents: Any, ssm_incidents_mock: SSM
 def test_not_implemented_answer_is_what_the_check_above_looks_for(
     ssm_incidents: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ssm_incidents_mock.responses import SSMIncidentsResponse
+    from ssm_incidents_mock.models import SSMIncidentsBackend
 
-    monkeypatch.delattr(SSMIncidentsResponse, "list_response_plans")
+    monkeypatch.delattr(SSMIncidentsBackend, "list_response_plans")
     with pytest.raises(ClientError) as exc_info:
         ssm_incidents.list_response_plans()
     error = exc_info.value.response["Error"]

@@ -8,8 +8,8 @@ from types import ModuleType
 
 import pytest
 
-from ssm_incidents_mock.responses import SSMIncidentsResponse
-from ssm_incidents_mock.spec import SPEC
+from ssm_incidents_mock.models import SSMIncidentsBackend
+from ssm_incidents_mock.wire.model import SPEC
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,7 +41,7 @@ def test_table_lists_every_model_operation_once() -> None:
 
 
 def test_missing_handler_is_reported_as_not_implemented(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delattr(SSMIncidentsResponse, "list_related_items")
+    monkeypatch.delattr(SSMIncidentsBackend, "list_related_items")
     implemented = gen_coverage.probe()
     assert implemented["ListRelatedItems"] is False
     assert implemented["GetIncidentRecord"] is True

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from ssm_incidents_mock import mock_ssm_incidents
 from ssm_incidents_mock.models import ssmincidents_backends
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
-from ssm_incidents_mock.spec import SPEC
+from ssm_incidents_mock.wire.model import SPEC
 from tests.conftest import assert_error
 from tests.fuzz.harness import COUNTER, build_world, call, focus, fuzz_settings, snapshot
 from tests.fuzz.model import request

@@ -14,9 +14,9 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from ssm_incidents_mock.protocol import Request
-from ssm_incidents_mock.responses import handle
+from ssm_incidents_mock.responses import dispatch
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
+from ssm_incidents_mock.wire.rest_json import Request
 from tests.conftest import assert_error
 
 PLAN = "arn:aws:ssm-incidents::123456789012:response-plan/p"
@@ -39,7 +39,7 @@ def nested(depth: int) -> Any:
 
 
 def raw(method: str, path: str, body: bytes, query: str = "") -> tuple[int, str, dict[str, Any]]:
-    status, headers, payload = handle(
+    status, headers, payload = dispatch(
         Request(method, path, query, {"Content-Type": "application/json"}, body), "localhost"
     )
     return status, headers.get("x-amzn-ErrorType", ""), json.loads(payload) if payload else {}

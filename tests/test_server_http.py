@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from ssm_incidents_mock import server as server_module
-from ssm_incidents_mock.protocol import MAX_BODY_BYTES
 from ssm_incidents_mock.server import DRAIN_LIMIT_BYTES, ThreadedSSMIncidentsServer
+from ssm_incidents_mock.wire.rest_json import MAX_BODY_BYTES
 
 JSON = {"Content-Type": "application/json"}
 PLAN_BODY = json.dumps({"name": "plan", "incidentTemplate": {"title": "t", "impact": 3}}).encode()
@@ -269,7 +269,7 @@ def test_a_failure_inside_the_server_is_a_json_500(port: int, monkeypatch: pytes
     def broken(*_: Any) -> Any:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(server_module, "handle", broken)
+    monkeypatch.setattr(server_module, "dispatch", broken)
     answer = send(connect(port), "POST", "/listResponsePlans", b"{}")
     assert (answer.status, answer.error_type) == (500, "InternalServerException")
     assert "secret internals" not in answer.json["message"]

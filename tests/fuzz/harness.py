@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, settings
 
 from ssm_incidents_mock.models import SSMIncidentsBackend, ssmincidents_backends
-from ssm_incidents_mock.spec import SPEC
+from ssm_incidents_mock.wire.model import SPEC
 from tests.fuzz.model import World
 from tests.output_shape import output_problems
 
@@ -86,7 +86,7 @@ def backend(account: str = ACCOUNT) -> SSMIncidentsBackend:
 def pending(op_name: str) -> bool:
     """True while ``op_name`` is excluded because its backend method does not exist yet."""
     op = SPEC.operations[op_name]
-    return op_name in PENDING_OPERATIONS and not hasattr(SSMIncidentsBackend, op.handler_name)
+    return op_name in PENDING_OPERATIONS and not hasattr(SSMIncidentsBackend, op.method_name)
 
 
 # --------------------------------------------------------------------------- world
@@ -234,7 +234,7 @@ def check_answer(op_name: str, params: Any, broken: bool, outcome: Any, before: 
 
 def call(c: Any, op_name: str, params: dict[str, Any]) -> Any:
     """The parsed answer, or the ClientError."""
-    method = getattr(c, SPEC.operations[op_name].handler_name)
+    method = getattr(c, SPEC.operations[op_name].method_name)
     try:
         return method(**params)
     except ClientError as error:

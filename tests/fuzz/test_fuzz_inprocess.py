@@ -15,9 +15,9 @@ from botocore.exceptions import ClientError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ssm_incidents_mock.protocol import Request
-from ssm_incidents_mock.responses import handle
-from ssm_incidents_mock.spec import SPEC
+from ssm_incidents_mock.responses import dispatch
+from ssm_incidents_mock.wire.model import SPEC
+from ssm_incidents_mock.wire.rest_json import Request
 from tests.fuzz.harness import (
     COUNTER,
     build_world,
@@ -89,12 +89,12 @@ def encode_request(op_name: str, params: dict[str, Any], ascii_json: bool = True
         path = path.replace(label, "")
     text = json.dumps(body, ensure_ascii=ascii_json) if body or op.body_members else ""
     headers = {"Content-Type": "application/x-amz-json-1.1", "Authorization": AUTH}
-    return Request(op.method, path, "&".join(query), headers, text.encode("utf-8", "surrogatepass"))
+    return Request(op.http_method, path, "&".join(query), headers, text.encode("utf-8", "surrogatepass"))
 
 
 def send_raw(request_: Request) -> tuple[int, dict[str, str], bytes]:
     COUNTER.add("in-process raw")
-    return handle(request_, HOST)
+    return dispatch(request_, HOST)
 
 
 def check_raw_answer(

@@ -15,8 +15,8 @@ from ssm_incidents_mock.exceptions import (
     ThrottlingException,
     ValidationException,
 )
-from ssm_incidents_mock.protocol import render_error, render_result
-from ssm_incidents_mock.spec import SPEC
+from ssm_incidents_mock.wire.model import SPEC
+from ssm_incidents_mock.wire.rest_json import render_error, render_result
 
 
 def test_timestamps_are_epoch_seconds_with_milliseconds_and_none_is_omitted() -> None:
@@ -31,7 +31,7 @@ def test_timestamps_are_epoch_seconds_with_milliseconds_and_none_is_omitted() ->
         incident_record_source={"createdBy": "me", "source": "aws.ssm-incidents.custom", "resourceArn": None},
         not_in_the_shape="x",
     )
-    status, headers, body = render_result(op, {"incidentRecordSummaries": [summary], "nextToken": None})
+    status, headers, body = render_result(op, ([summary], None))  # a paginated operation's (items, nextToken)
     assert status == 200
     assert headers["Content-Type"] == "application/json"
     assert headers["x-amzn-RequestId"]
@@ -45,7 +45,7 @@ def test_timestamps_are_epoch_seconds_with_milliseconds_and_none_is_omitted() ->
 
 def test_datetimes_render_as_epoch() -> None:
     op = SPEC.operations["GetTimelineEvent"]
-    event = {"event": {"eventTime": datetime(2023, 11, 14, 22, 13, 20, tzinfo=timezone.utc)}}
+    event = {"eventTime": datetime(2023, 11, 14, 22, 13, 20, tzinfo=timezone.utc)}  # the output's one member
     _, _, body = render_result(op, event)
     assert json.loads(body) == {"event": {"eventTime": 1700000000.0}}
 

@@ -11,11 +11,16 @@ import pytest
 from botocore.serialize import create_serializer
 
 from ssm_incidents_mock.exceptions import ValidationException
-from ssm_incidents_mock.protocol import Request, UnknownOperation, parse
-from ssm_incidents_mock.spec import SPEC
+from ssm_incidents_mock.wire.model import SPEC, OperationSpec
+from ssm_incidents_mock.wire.rest_json import Request, UnknownOperation, parse, route, split_url
 
 MODEL = botocore.session.get_session().get_service_model("ssm-incidents")
 PLAN = "arn:aws:ssm-incidents::123456789012:response-plan/my-plan"
+
+
+def parse_request(request: Request) -> tuple[OperationSpec, dict[str, Any]]:
+    op, labels = route(request)
+    return op, parse(op, labels, request)
 
 
 def concrete_path(request_uri: str) -> str:
@@ -54,21 +59,21 @@ def serialize(operation: str, params: dict[str, Any]) -> Request:
 def test_tags_path_carries_the_whole_encoded_arn() -> None:
     request = serialize("ListTagsForResource", {"resourceArn": PLAN})
     assert "%3A" in request.path and "%2F" in request.path
-    op, params = parse(request)
+    op, params = parse_request(request)
     assert op.name == "ListTagsForResource"
     assert params == {"resourceArn": PLAN}
-    op, params = parse(serialize("UntagResource", {"resourceArn": PLAN, "tagKeys": ["a", "b"]}))
+    op, params = parse_request(serialize("UntagResource", {"resourceArn": PLAN, "tagKeys": ["a", "b"]}))
     assert op.name == "UntagResource"
     assert params == {"resourceArn": PLAN, "tagKeys": ["a", "b"]}
-    op, params = parse(serialize("TagResource", {"resourceArn": PLAN, "tags": {"k": "v"}}))
+    op, params = parse_request(serialize("TagResource", {"resourceArn": PLAN, "tags": {"k": "v"}}))
     assert (op.name, params) == ("TagResource", {"resourceArn": PLAN, "tags": {"k": "v"}})
 
 
 def test_get_reads_the_query_string() -> None:
     arn = "arn:aws:ssm-incidents::123456789012:incident-record/p/abc"
-    op, params = parse(serialize("GetIncidentRecord", {"arn": arn}))
+    op, params = parse_request(serialize("GetIncidentRecord", {"arn": arn}))
     assert (op.name, params) == ("GetIncidentRecord", {"arn": arn})
-    op, params = parse(
+    op, params = parse_request(
         Request("GET", "/getTimelineEvent", f"eventId=e1&incidentRecordArn={quote(arn, safe='')}", {}, None)
     )
     assert params == {"eventId": "e1", "incidentRecordArn": arn}
@@ -76,12 +81,12 @@ def test_get_reads_the_query_string() -> None:
 
 @pytest.mark.parametrize("body", [b"{}", b"", None, b"  "])
 def test_list_body_may_be_empty_or_absent(body: bytes | None) -> None:
-    op, params = parse(Request("POST", "/listIncidentRecords", "", {}, body))
+    op, params = parse_request(Request("POST", "/listIncidentRecords", "", {}, body))
     assert (op.name, params) == ("ListIncidentRecords", {})
 
 
 def test_body_members_are_read_and_nulls_dropped() -> None:
-    _op, params = parse(
+    _op, params = parse_request(
         Request("POST", "/listIncidentRecords", "", {}, b'{"maxResults": 5, "nextToken": null, "junk": 1}')
     )
     assert params == {"maxResults": 5}
@@ -90,18 +95,20 @@ def test_body_members_are_read_and_nulls_dropped() -> None:
 @pytest.mark.parametrize(("body", "fragment"), [(b"{not json", "could not be parsed"), (b"[1]", "JSON object")])
 def test_bad_bodies_are_validation_errors(body: bytes, fragment: str) -> None:
     with pytest.raises(ValidationException, match=fragment):
-        parse(Request("POST", "/listIncidentRecords", "", {}, body))
+        parse_request(Request("POST", "/listIncidentRecords", "", {}, body))
 
 
 def test_unknown_routes() -> None:
     with pytest.raises(UnknownOperation) as exc_info:
-        parse(Request("POST", "/noSuchOperation", "", {}, b"{}"))
+        parse_request(Request("POST", "/noSuchOperation", "", {}, b"{}"))
     assert exc_info.value.status == 404
     with pytest.raises(UnknownOperation) as exc_info:
-        parse(Request("PUT", "/startIncident", "", {}, b"{}"))
+        parse_request(Request("PUT", "/startIncident", "", {}, b"{}"))
     assert exc_info.value.status == 405
 
 
-def test_request_from_url_splits_path_and_query() -> None:
-    request = Request.from_url("get", "https://ssm-incidents.us-east-1.amazonaws.com/getResponsePlan?arn=x", {}, None)
-    assert (request.method, request.path, request.query) == ("GET", "/getResponsePlan", "arn=x")
+def test_split_url_gives_host_path_and_query() -> None:
+    url = "https://ssm-incidents.us-east-1.amazonaws.com/getResponsePlan?arn=x"
+    assert split_url(url) == ("ssm-incidents.us-east-1.amazonaws.com", "/getResponsePlan", "arn=x")
+    assert split_url("/listTagsForResource?u=https://x/y") == ("", "/listTagsForResource", "u=https://x/y")
+    assert Request("get", "/p", "", {}, None).method == "GET"

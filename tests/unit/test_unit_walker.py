@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from ssm_incidents_mock.shapes import compile_input, format_errors, render_value
-from ssm_incidents_mock.spec import SPEC
+from ssm_incidents_mock.wire.model import SPEC
+from ssm_incidents_mock.wire.validate import InputCompiler, format_errors, render_value
 
 TEMPLATE = {"title": "t", "impact": 3}
 ROLE = "arn:aws:iam::123456789012:role/r"
@@ -213,6 +213,6 @@ def test_render_value_is_java_like_and_bounded() -> None:
 
 
 def test_compiled_checks_are_shared_per_shape() -> None:
-    memo: dict[str, Any] = {}
+    compiler = InputCompiler()
     shape = SPEC.model.shape_for("IncidentTemplate")
-    assert compile_input(shape, memo) is compile_input(shape, memo)
+    assert compiler.compile(shape) is compiler.compile(shape)

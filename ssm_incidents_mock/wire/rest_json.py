@@ -1,46 +1,33 @@
-"""rest-json on the wire: a transport-neutral request, parsed and answered from the model."""
+"""rest-json on the wire: a transport-neutral request parsed into an operation and its input, and answers rendered."""
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
-from .exceptions import ServiceError, ValidationException
-from .ids import request_id
-from .shapes import format_errors
-from .spec import SPEC, OperationSpec
+from ..exceptions import ServiceError, ValidationException
+from ..ids import request_id
+from . import codec
+from .model import SPEC, OperationSpec
+from .validate import format_errors
 
 Response = tuple[int, dict[str, str], bytes]
-RawRequest = tuple[str, str, str, bytes | str | None]  # method, raw path, raw query, body
 
 MAX_BODY_BYTES = 1024 * 1024  # larger request bodies are refused (documented in docs/server.md)
-# Rendered payloads are trees built per response: no cycle check needed.
-_DUMP_TEXT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
-_DUMP_ASCII = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
-# A \u escape of a surrogate, or a surrogate encoded as UTF-8 bytes (invalid UTF-8 that json accepts).
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
 
 
-def _DUMP(payload: Any) -> str:
-    """Compact JSON; escaped when a string holds a lone surrogate, which UTF-8 cannot encode."""
-    text = _DUMP_TEXT(payload)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return _DUMP_ASCII(payload)
-    return text
-
-
-def _dump_bytes(payload: Any) -> bytes:
-    """``_DUMP(payload)`` as UTF-8, encoded once."""
-    try:
-        return _DUMP_TEXT(payload).encode("utf-8")
-    except UnicodeEncodeError:
-        return _DUMP_ASCII(payload).encode("utf-8")
+def split_url(url: str) -> tuple[str, str, str]:
+    """``scheme://host/path?query`` (or just ``/path?query``) -> host, path and raw query."""
+    if url.startswith("/"):
+        host, target = "", url
+    else:
+        rest = url.split("://", 1)[-1]
+        slash = rest.find("/")
+        host, target = (rest[:slash], rest[slash:]) if slash >= 0 else (rest, "/")
+    path, _, query = target.partition("?")
+    return host, path, query
 
 
 class Request:
@@ -57,14 +44,6 @@ class Request:
         self.headers = headers
         self.body = body
 
-    @classmethod
-    def from_url(cls, method: str, url: str, headers: Mapping[str, str], body: bytes | str | None) -> Request:
-        rest = url.split("://", 1)[-1]
-        slash = rest.find("/")
-        target = rest[slash:] if slash >= 0 else "/"
-        path, _, query = target.partition("?")
-        return cls(method, path, query, headers, body)
-
 
 class UnknownOperation(Exception):
     """No operation of the model has this method and path."""
@@ -76,29 +55,23 @@ class UnknownOperation(Exception):
         self.path = path
 
 
-def parse(request: Request) -> tuple[OperationSpec, dict[str, Any]]:
-    """Route ``request`` and return its operation and validated input members."""
+def route(request: Request) -> tuple[OperationSpec, dict[str, str]]:
+    """The request's operation and its raw URI labels, or UnknownOperation."""
     routed = SPEC.route(request.method, request.path)
     if routed is None:
         raise UnknownOperation(request.method, request.path, SPEC.path_known(request.path))
-    op, labels = routed
+    return routed
+
+
+def parse(op: OperationSpec, labels: dict[str, str], request: Request) -> dict[str, Any]:
+    """The request's input members, validated against every constraint of the model."""
     params: dict[str, Any] = {}
-    if op.body_members:
-        body = request.body
-        if body and len(body) > MAX_BODY_BYTES:
+    body = request.body
+    if op.body_members and body:
+        if len(body) > MAX_BODY_BYTES:
             raise ValidationException(f"Request body exceeds the maximum size of {MAX_BODY_BYTES} bytes.")
-        if body and not body.isspace():
-            try:
-                data = _load_json(_json_text(body))
-            except (ValueError, UnicodeDecodeError):
-                raise ValidationException("The request body could not be parsed as a JSON object.") from None
-            except RecursionError:
-                raise ValidationException("The request body nests JSON values too deeply.") from None
-            if not isinstance(data, dict):
-                raise ValidationException("The request body must be a JSON object.")
-            raw = body if isinstance(body, bytes) else body.encode("utf-8", "surrogatepass")
-            if (b"\\u" in raw or b"\xed" in raw) and _SURROGATE_ESCAPE.search(raw) and _has_lone_surrogate(data):
-                raise ValidationException("The request body holds a lone UTF-16 surrogate, which is not valid text.")
+        if not body.isspace():
+            data = codec.decode_object(body)
             if op.body_only:
                 params = data  # the check keeps the members and drops anything else
             else:
@@ -123,26 +96,7 @@ def parse(request: Request) -> tuple[OperationSpec, dict[str, Any]]:
         params = op.check(params, "", errors)
         if errors:
             raise ValidationException(format_errors(errors))
-    return op, params
-
-
-_DECODER = json.JSONDecoder()
-
-
-def _load_json(text: bytes | str) -> Any:
-    """``json.loads(text)``, skipping its whitespace scans for the usual body that starts with ``{``."""
-    if isinstance(text, str) and text[:1] == "{":
-        data, end = _DECODER.raw_decode(text)
-        if end == len(text) or text[end:].isspace():
-            return data
-    return json.loads(text)
-
-
-def _json_text(body: bytes | str) -> bytes | str:
-    """The body for ``json.loads``: an object in UTF-8 (the usual case) skips its encoding detection."""
-    if isinstance(body, bytes) and body[:1] == b"{" and body[1:2] != b"\x00":
-        return body.decode("utf-8", "surrogatepass")  # what json.loads does once it has detected UTF-8
-    return body
+    return params
 
 
 def _parse_query(query: str) -> dict[str, list[str]]:
@@ -167,14 +121,6 @@ def _unquote(text: str) -> str:
     return unquote(text, errors="strict")
 
 
-def _has_lone_surrogate(data: Any) -> bool:
-    try:
-        _DUMP_TEXT(data).encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
 def _headers(extra: dict[str, str] | None = None) -> dict[str, str]:
     headers = {"Content-Type": "application/json", "x-amzn-RequestId": request_id()}
     if extra:
@@ -183,10 +129,12 @@ def _headers(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 
 def render_result(op: OperationSpec, result: Any) -> Response:
+    """The backend's result as the operation's success answer."""
     if op.success_status == 204:
         return 204, _headers(), b""
-    payload = op.render(result) if op.render is not None and result is not None else {}
-    return op.success_status, _headers(), _dump_bytes(payload)
+    output = op.output(result)
+    payload = op.render(output) if op.render is not None and output is not None else {}
+    return op.success_status, _headers(), codec.encode(payload)
 
 
 def render_error(op: OperationSpec | None, error: ServiceError) -> Response:
@@ -201,9 +149,9 @@ def render_error(op: OperationSpec | None, error: ServiceError) -> Response:
         render = SPEC.error_render.get(code)
         members = render(error.members) if render is not None else {}
     body = {"message": message, **members}
-    return SPEC.error_status.get(code, 400), _headers({"x-amzn-ErrorType": code}), _dump_bytes(body)
+    return SPEC.error_status.get(code, 400), _headers({"x-amzn-ErrorType": code}), codec.encode(body)
 
 
 def render_unknown(error: UnknownOperation) -> Response:
     body = {"message": f"ssm-incidents has no operation for {error.method} {error.path}."}
-    return error.status, _headers({"x-amzn-ErrorType": "UnknownOperationException"}), _dump_bytes(body)
+    return error.status, _headers({"x-amzn-ErrorType": "UnknownOperationException"}), codec.encode(body)

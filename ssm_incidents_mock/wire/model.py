@@ -1,4 +1,4 @@
-"""The botocore ``ssm-incidents`` model, precomputed once: operations, routes, checks, renderers."""
+"""The botocore ``ssm-incidents`` model, indexed once: operations, routes, checks and renderers."""
 
 from __future__ import annotations
 
@@ -6,21 +6,29 @@ import re
 from typing import Any, cast
 
 import botocore.session
+from botocore import xform_name
 from botocore.model import ListShape, OperationModel, ServiceModel, Shape
 
-from .shapes import Check, Render, compile_input, compile_output, convert_text, snake_case
+from .render import OutputCompiler, Render
+from .validate import Check, InputCompiler, convert_text
 
 SERVICE_NAME = "ssm-incidents"
 
 
 class OperationSpec:
-    """What the mock needs to know about one operation, taken from the model."""
+    """What the mock needs to know about one operation, taken from the model.
 
-    def __init__(self, model: OperationModel, input_memo: dict[str, Check], output_memo: dict[str, Any]) -> None:
+    The backend method is ``xform_name(name)`` and takes the input members by their
+    ``xform_name``. What it returns becomes the output by the output shape: no members, nothing;
+    a paginated operation, ``(items, next_token)``; one member, that member's value; otherwise
+    the whole output structure (a dict or an object with the members as attributes).
+    """
+
+    def __init__(self, model: OperationModel, inputs: InputCompiler, outputs: OutputCompiler, result_key: str | None):
         http = model.http
         self.name: str = model.name
-        self.handler_name: str = snake_case(model.name)
-        self.method: str = http["method"]
+        self.method_name: str = xform_name(model.name)
+        self.http_method: str = http["method"]
         self.request_uri: str = http["requestUri"]
         self.success_status: int = int(http.get("responseCode", 200))
         self.errors: frozenset[str] = frozenset(shape.name for shape in model.error_shapes)
@@ -32,12 +40,14 @@ class OperationSpec:
         self.argument_names: dict[str, str] = {}
         self.check: Check | None = None
         self.render: Render | None = None
+        self.output_members: tuple[str, ...] = ()
+        self.result_key = result_key
 
         shape = model.input_shape
         if shape is not None:
             body = []
             for name, member in shape.members.items():
-                self.argument_names[name] = snake_case(name)
+                self.argument_names[name] = xform_name(name)
                 location = member.serialization.get("location")
                 wire_name = member.serialization.get("name", name)
                 if location == "querystring":
@@ -50,9 +60,21 @@ class OperationSpec:
                     self.idempotency_token = name
             self.body_members = tuple(body)
             self.body_only = bool(body) and not self.query_members and not self.uri_members
-            self.check = compile_input(shape, input_memo)
+            self.check = inputs.compile(shape)
         if model.output_shape is not None:
-            self.render = compile_output(model.output_shape, output_memo)
+            self.render = outputs.compile(model.output_shape)
+            self.output_members = tuple(model.output_shape.members)
+
+    def output(self, result: Any) -> Any:
+        """The backend's result as the output structure (see the class docstring)."""
+        if not self.output_members:
+            return None
+        if self.result_key is not None:
+            items, token = result
+            return {self.result_key: items, "nextToken": token}
+        if len(self.output_members) == 1:
+            return {self.output_members[0]: result}
+        return result
 
     def uri_regex(self) -> re.Pattern[str]:
         """The request URI as a regex; the last label may hold ``/`` once decoded."""
@@ -84,24 +106,27 @@ class ServiceSpec:
     def __init__(self) -> None:
         session = botocore.session.get_session()
         self.model: ServiceModel = session.get_service_model(SERVICE_NAME)
-        input_memo: dict[str, Check] = {}
-        output_memo: dict[str, Any] = {}
-        self.operations: dict[str, OperationSpec] = {
-            name: OperationSpec(self.model.operation_model(name), input_memo, output_memo)
-            for name in self.model.operation_names
-        }
+        paginators = session.get_paginator_model(SERVICE_NAME)
+        inputs, outputs = InputCompiler(), OutputCompiler()
+        self.operations: dict[str, OperationSpec] = {}
+        for name in self.model.operation_names:
+            try:
+                result_key = paginators.get_paginator(name)["result_key"]
+            except ValueError:  # not paginated
+                result_key = None
+            self.operations[name] = OperationSpec(self.model.operation_model(name), inputs, outputs, result_key)
         self._static: dict[tuple[str, str], OperationSpec] = {}
         self._templated: list[tuple[str, re.Pattern[str], OperationSpec]] = []
         for op in self.operations.values():
             if "{" in op.request_uri:
-                self._templated.append((op.method, op.uri_regex(), op))
+                self._templated.append((op.http_method, op.uri_regex(), op))
             else:
-                self._static[(op.method, op.request_uri.split("?", 1)[0])] = op
+                self._static[(op.http_method, op.request_uri.split("?", 1)[0])] = op
         self.error_status: dict[str, int] = {}
         self.error_render: dict[str, Render | None] = {}
         for shape in self.model.error_shapes:
             self.error_status[shape.name] = int(shape.metadata.get("error", {}).get("httpStatusCode", 400))
-            self.error_render[shape.name] = compile_output(shape, output_memo)
+            self.error_render[shape.name] = outputs.compile(shape)
 
     def route(self, method: str, path: str) -> tuple[OperationSpec, dict[str, str]] | None:
         """The operation for ``method`` + raw ``path`` and its (still encoded) URI labels."""

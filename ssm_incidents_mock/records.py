@@ -1,0 +1,505 @@
+"""The domain records the backend (``models.py``) stores, and the incident index.
+
+Records hold data and derive what AWS derives from it (ids, rendered event data); they call
+nothing else. Nested members are kept as the model's plain dicts (camelCase keys); everything the
+output renderers read is an attribute named by ``botocore.xform_name`` of the model member.
+"""
+
+from __future__ import annotations
+
+import time
+from bisect import bisect_left, insort
+from collections.abc import Iterator
+from operator import attrgetter
+from typing import Any
+
+from .filters import Filter, FilterKeys, matches_all
+from .ids import derived_uuid, derived_value, random_hex, random_uuid
+from .wire.codec import compact
+
+CUSTOM_SOURCE = "aws.ssm-incidents.custom"
+GENERATED_DEDUPE_MASK = 0xA5C3_96E1
+RECORD_UPDATE = "SSM Incident Record Update"
+# Related items' ids are derived from numbers above every event number (see ids.py).
+RELATED_ITEM_NUMBERS = 1 << 64
+DEFAULT_KEY = "DefaultKey"
+_SEQ = attrgetter("seq")
+
+
+def incident_id(incident_record_arn: str) -> str:
+    """The id at the end of an incident record ARN (``.../incident-record/<plan>/<id>``)."""
+    return incident_record_arn[-36:]
+
+
+# --------------------------------------------------------------------------- replication set
+
+
+class RegionInfo:
+    __slots__ = ("sse_kms_key_id", "status", "status_message", "status_update_date_time")
+
+    def __init__(self, sse_kms_key_id: str | None, now: float) -> None:
+        self.sse_kms_key_id = sse_kms_key_id or DEFAULT_KEY
+        self.status = "ACTIVE"
+        self.status_message: str | None = None
+        self.status_update_date_time = now
+
+
+class ReplicationSet:
+    """The account's one replication set. Changes complete at once (status ACTIVE)."""
+
+    def __init__(self, arn: str, regions: dict[str, dict[str, Any]], caller: str) -> None:
+        now = time.time()
+        self.arn = arn
+        self.region_map: dict[str, RegionInfo] = {
+            name: RegionInfo((spec or {}).get("sseKmsKeyId"), now) for name, spec in regions.items()
+        }
+        self.status = "ACTIVE"
+        self.deletion_protected = False
+        self.created_by = caller
+        self.created_time = now
+        self.last_modified_by = caller
+        self.last_modified_time = now
+
+    def touch(self, caller: str) -> None:
+        self.last_modified_by = caller
+        self.last_modified_time = time.time()
+
+
+# --------------------------------------------------------------------------- response plans
+
+
+def set_template_field(template: dict[str, Any], key: str, value: Any) -> None:
+    """Replace one incident-template member; an empty value clears an optional one."""
+    if key in ("title", "impact") or value not in ("", [], {}):
+        template[key] = value
+    else:
+        template.pop(key, None)
+
+
+def chat_channel_or_none(channel: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A chat channel as stored: None unless it names SNS topics (``{"empty": {}}`` clears it)."""
+    return channel if channel is not None and "chatbotSns" in channel else None
+
+
+class ResourcePolicy:
+    """One policy document attached to a response plan."""
+
+    __slots__ = ("policy_document", "policy_id", "ram_resource_share_region", "seq")
+
+    def __init__(self, policy_document: str, region: str, seq: int) -> None:
+        self.policy_id = random_hex(32)
+        self.policy_document = policy_document
+        self.ram_resource_share_region = region
+        self.seq = seq
+
+
+class ResponsePlan:
+    """A response plan. "Nothing set" is always None, so GetResponsePlan omits a member that was
+    never set and one that was cleared alike (``""`` strings, ``[]`` lists, ``{"empty": {}}`` chat channel).
+    """
+
+    def __init__(
+        self,
+        arn: str,
+        name: str,
+        seq: int,
+        incident_template: dict[str, Any],
+        display_name: str | None = None,
+        chat_channel: dict[str, Any] | None = None,
+        engagements: list[str] | None = None,
+        actions: list[dict[str, Any]] | None = None,
+        integrations: list[dict[str, Any]] | None = None,
+    ) -> None:
+        self.arn = arn
+        self.name = name
+        self.seq = seq
+        self.incident_template: dict[str, Any] = {}
+        for key, value in incident_template.items():
+            set_template_field(self.incident_template, key, value)
+        self.display_name = display_name or None
+        self.chat_channel = chat_channel_or_none(chat_channel)
+        self.engagements = engagements or None
+        self.actions = actions or None
+        self.integrations = integrations or None
+        self.policies: dict[str, ResourcePolicy] = {}
+
+    @property
+    def chatbot_sns(self) -> list[str] | None:
+        """The plan's chat channel SNS topics, None when it has no channel."""
+        channel = self.chat_channel or {}
+        return channel.get("chatbotSns")
+
+
+# --------------------------------------------------------------------------- incidents
+
+
+class IncidentRecord:
+    """One incident. Members AWS derives or that are usually empty cost nothing until set."""
+
+    __slots__ = (
+        "arn",
+        "automation_executions",
+        "chat_channel",
+        "created_by",
+        "creation_time",
+        "findings",
+        "generated_dedupe",
+        "impact",
+        "last_modified_by",
+        "last_modified_time",
+        "notification_targets",
+        "related_items",
+        "resolved_time",
+        "seq",
+        "source",
+        "status",
+        "summary",
+        "template_dedupe",
+        "timeline",
+        "title",
+        "trigger_arn",
+    )
+
+    def __init__(self, arn: str, seq: int, creation_time: float, caller: str) -> None:
+        self.arn = arn
+        self.seq = seq
+        self.title = ""
+        self.summary: str | None = None
+        self.impact = 5
+        self.status = "OPEN"
+        self.creation_time = creation_time
+        self.resolved_time: float | None = None
+        self.created_by = caller
+        self.last_modified_by = caller
+        self.last_modified_time = creation_time
+        self.template_dedupe: str | None = None
+        self.generated_dedupe: str | None = None  # made when first read
+        self.source = CUSTOM_SOURCE
+        self.trigger_arn: str | None = None
+        self.automation_executions: tuple[dict[str, str], ...] = ()
+        self.chat_channel: dict[str, Any] | None = None
+        self.notification_targets: tuple[dict[str, str], ...] = ()
+        self.timeline: list[TimelineEvent | None] = []  # by event number; a deleted event leaves None
+        self.related_items: list[RelatedItem] = []
+        self.findings: dict[str, Finding] | None = None
+
+    @property
+    def dedupe_string(self) -> str:
+        """The template's dedupe string, or one generated for this incident.
+
+        The generated one is the incident id with its first 8 digits changed: id-shaped, unique,
+        and related to the id as AWS's generated strings visibly are (they share digits).
+        """
+        if self.template_dedupe:
+            return self.template_dedupe
+        generated = self.generated_dedupe
+        if generated is None:
+            own_id = incident_id(self.arn)
+            generated = self.generated_dedupe = f"{int(own_id[:8], 16) ^ GENERATED_DEDUPE_MASK:08x}{own_id[8:]}"
+        return generated
+
+    @property
+    def incident_record_source(self) -> dict[str, str]:
+        source = {"createdBy": self.created_by, "invokedBy": self.created_by, "source": self.source}
+        if self.trigger_arn:
+            source["resourceArn"] = self.trigger_arn
+        return source
+
+    def events(self) -> list[TimelineEvent]:
+        return [event for event in self.timeline if event is not None]
+
+
+INCIDENT_FILTER_KEYS: FilterKeys = {
+    "creationTime": ("time", lambda r: r.creation_time),
+    "impact": ("integer", lambda r: r.impact),
+    "status": ("string", lambda r: r.status),
+    "createdBy": ("string", lambda r: r.created_by),
+}
+
+
+class IncidentIndex:
+    """Incident records by ARN, plus creation-ordered lists of them by status and impact.
+
+    Sequence numbers grow with creation time, so each list is sorted by them: a page of a
+    filtered listing walks the smallest matching list newest-first and stops when it is full.
+    """
+
+    def __init__(self) -> None:
+        self.by_arn: dict[str, IncidentRecord] = {}
+        self.records: list[IncidentRecord] = []
+        self.by_status: dict[str, list[IncidentRecord]] = {}
+        self.by_impact: dict[int, list[IncidentRecord]] = {}
+        # a template's dedupe string -> the OPEN records carrying it, oldest first (almost always one)
+        self.open_by_dedupe: dict[str, list[IncidentRecord]] = {}
+
+    def __len__(self) -> int:
+        return len(self.by_arn)
+
+    def get(self, arn: str) -> IncidentRecord | None:
+        return self.by_arn.get(arn)
+
+    def add(self, record: IncidentRecord) -> None:
+        self.by_arn[record.arn] = record
+        self.records.append(record)
+        self.by_status.setdefault(record.status, []).append(record)
+        self.by_impact.setdefault(record.impact, []).append(record)
+        if record.status == "OPEN":
+            self._index_open(record)
+
+    def open_with(self, dedupe: str) -> IncidentRecord | None:
+        """The oldest OPEN record with this dedupe string: the one new incidents fold into."""
+        records = self.open_by_dedupe.get(dedupe)
+        return records[0] if records else None
+
+    def remove(self, record: IncidentRecord) -> None:
+        _discard(self.records, record)
+        _discard(self.by_status[record.status], record)
+        _discard(self.by_impact[record.impact], record)
+        self._unindex_open(record)
+        del self.by_arn[record.arn]
+
+    def _index_open(self, record: IncidentRecord) -> None:
+        if record.template_dedupe:  # a generated dedupe string is the record's own: nothing folds into it
+            insort(self.open_by_dedupe.setdefault(record.template_dedupe, []), record, key=_SEQ)
+
+    def _unindex_open(self, record: IncidentRecord) -> None:
+        dedupe = record.template_dedupe
+        records = self.open_by_dedupe.get(dedupe) if dedupe else None
+        if dedupe and records:
+            _discard(records, record)
+            if not records:
+                del self.open_by_dedupe[dedupe]
+
+    def change(self, record: IncidentRecord, status: str | None, impact: int | None) -> None:
+        """Apply a status and/or impact change to the record and its indexes."""
+        if status is not None and status != record.status:
+            _discard(self.by_status[record.status], record)
+            insort(self.by_status.setdefault(status, []), record, key=_SEQ)
+            record.status = status
+            if status == "OPEN":
+                self._index_open(record)
+            else:
+                self._unindex_open(record)
+        if impact is not None and impact != record.impact:
+            _discard(self.by_impact[record.impact], record)
+            insort(self.by_impact.setdefault(impact, []), record, key=_SEQ)
+            record.impact = impact
+
+    def newest_first(self, filters: list[Filter], before_seq: int | None) -> Iterator[IncidentRecord]:
+        """Records matching every filter, newest first, with sequence below ``before_seq``."""
+        candidates = self.records
+        for f in filters:
+            if f.values is not None and f.key in ("status", "impact"):
+                index: dict[Any, list[IncidentRecord]] = self.by_status if f.key == "status" else self.by_impact
+                lists = [index.get(v, []) for v in f.values]
+                merged = lists[0] if len(lists) == 1 else sorted((r for part in lists for r in part), key=_SEQ)
+                if len(merged) < len(candidates):
+                    candidates = merged
+        end = len(candidates) if before_seq is None else bisect_left(candidates, before_seq, key=_SEQ)
+        for i in range(end - 1, -1, -1):
+            record = candidates[i]
+            if matches_all(filters, record):
+                yield record
+
+
+def _discard(records: list[IncidentRecord], record: IncidentRecord) -> None:
+    i = bisect_left(records, record.seq, key=_SEQ)
+    if i < len(records) and records[i] is record:
+        del records[i]
+
+
+# --------------------------------------------------------------------------- timeline and related items
+
+
+class TimelineEvent:
+    """One event. Its id is derived from the incident's id and ``number`` (its place in the timeline).
+
+    ``data`` is the eventData text, or for an ``SSM Incident Record Update`` event the
+    :class:`RecordUpdate` it is rendered from (those events are never edited, so rendering late
+    gives what rendering early would have).
+    """
+
+    __slots__ = (
+        "data",
+        "event_time",
+        "event_type",
+        "event_updated_time",
+        "incident_record_arn",
+        "number",
+        "references",
+    )
+
+    def __init__(
+        self,
+        incident_record_arn: str,
+        number: int,
+        event_time: float,
+        event_updated_time: float,
+        event_type: str,
+        data: str | RecordUpdate,
+        references: list[dict[str, str]] | None,
+    ) -> None:
+        self.incident_record_arn = incident_record_arn
+        self.number = number
+        self.event_time = event_time
+        self.event_updated_time = event_updated_time
+        self.event_type = event_type
+        self.data = data
+        self.references = references
+
+    @property
+    def event_id(self) -> str:
+        return derived_uuid(incident_id(self.incident_record_arn), self.number)
+
+    @property
+    def event_data(self) -> str:
+        data = self.data
+        return data if isinstance(data, str) else data.text()
+
+    @property
+    def event_references(self) -> list[dict[str, str]] | None:
+        data = self.data
+        return self.references if isinstance(data, str) else data.references(self.incident_record_arn)
+
+    def referenced(self) -> list[str]:
+        """The ARNs and related-item ids this event references (for the eventReference filter)."""
+        return [next(iter(ref.values())) for ref in self.event_references or ()]
+
+
+TIMELINE_FILTER_KEYS: FilterKeys = {
+    "eventTime": ("time", lambda e: e.event_time),
+    "eventType": ("string", lambda e: e.event_type),
+    "eventReference": ("string", lambda e: e.referenced()),
+}
+
+
+class RelatedItem:
+    """A related item; its identifier is kept as type, value member and value (a union has one)."""
+
+    __slots__ = ("incident_record_arn", "item_type", "seq", "title", "value", "value_key")
+
+    def __init__(
+        self, incident_record_arn: str, item_type: str, value_key: str, value: Any, title: str | None, seq: int
+    ) -> None:
+        self.incident_record_arn = incident_record_arn
+        self.item_type = item_type
+        self.value_key = value_key
+        self.value = value
+        self.title = title
+        self.seq = seq
+
+    @classmethod
+    def from_input(cls, incident_record_arn: str, item: dict[str, Any], seq: int) -> RelatedItem:
+        """A related item from the model's ``RelatedItem`` input."""
+        identifier = item["identifier"]
+        ((value_key, value),) = identifier["value"].items()
+        return cls(incident_record_arn, identifier["type"], value_key, value, item.get("title"), seq)
+
+    @property
+    def identifier(self) -> dict[str, Any]:
+        return {"type": self.item_type, "value": {self.value_key: self.value}}
+
+    @property
+    def generated_id(self) -> str:
+        number = RELATED_ITEM_NUMBERS + self.seq
+        return f"related-item/{self.item_type}/{derived_value(incident_id(self.incident_record_arn), number):032X}"
+
+    def as_update(self) -> dict[str, Any]:
+        item: dict[str, Any] = {"identifier": self.identifier}
+        if self.title is not None:
+            item["title"] = self.title
+        return item
+
+
+class RecordUpdate:
+    """What an ``SSM Incident Record Update`` event says: changed attributes, or a related item."""
+
+    __slots__ = ("changes", "item", "item_added", "modified_by", "title")
+
+    def __init__(
+        self,
+        modified_by: str,
+        title: str,
+        changes: tuple[tuple[str, str], ...] = (),
+        item: RelatedItem | None = None,
+        item_added: bool = True,
+    ) -> None:
+        self.modified_by = modified_by
+        self.title = title
+        self.changes = changes
+        self.item = item
+        self.item_added = item_added
+
+    def text(self) -> str:
+        attributes = [{"attributeName": name, "newValue": value} for name, value in self.changes]
+        item = self.item
+        if item is not None:
+            update = {"itemToAdd": item.as_update()} if self.item_added else {"itemToRemove": item.identifier}
+            attributes.append({"attributeName": "relatedItems", "newValue": compact(update)})
+        return compact({"modifiedBy": self.modified_by, "modifiedAttributes": attributes, "incidentTitle": self.title})
+
+    def references(self, incident_record_arn: str) -> list[dict[str, str]]:
+        if self.item is None:
+            return [{"resource": incident_record_arn}]
+        return [{"relatedItemId": self.item.generated_id}, {"resource": incident_record_arn}]
+
+
+# --------------------------------------------------------------------------- findings and runbooks
+
+
+class Finding:
+    """One finding; ``details`` is the model's ``FindingDetails`` union as a plain dict."""
+
+    __slots__ = ("creation_time", "details", "id", "last_modified_time", "seq")
+
+    def __init__(self, details: dict[str, Any], creation_time: float, seq: int) -> None:
+        self.id = random_uuid()
+        self.creation_time = creation_time
+        self.last_modified_time = creation_time
+        self.details = details
+        self.seq = seq
+
+
+class AutomationExecution:
+    """One runbook execution a response plan started for an incident, with its resolved parameters.
+
+    moto has no SSM Automation API, so the mock records each execution itself.
+    """
+
+    __slots__ = (
+        "arn",
+        "document_name",
+        "document_version",
+        "execution_id",
+        "incident_record_arn",
+        "parameters",
+        "role_arn",
+        "start_time",
+        "status",
+        "target_account",
+    )
+
+    def __init__(
+        self, arn_prefix: str, automation: dict[str, Any], incident_arn: str, involved_resources: list[str]
+    ) -> None:
+        self.execution_id = random_uuid()
+        self.arn = f"{arn_prefix}automation-execution/{self.execution_id}"
+        self.document_name: str = automation["documentName"]
+        self.document_version: str | None = automation.get("documentVersion")
+        self.role_arn: str = automation["roleArn"]
+        self.target_account: str | None = automation.get("targetAccount")
+        self.parameters = resolve_parameters(automation, incident_arn, involved_resources)
+        self.incident_record_arn = incident_arn
+        self.start_time = time.time()
+        self.status = "InProgress"
+
+
+def resolve_parameters(
+    automation: dict[str, Any], incident_arn: str, involved_resources: list[str]
+) -> dict[str, list[str]]:
+    """The runbook's static parameters plus its dynamic ones filled in from the incident."""
+    values = {"INCIDENT_RECORD_ARN": [incident_arn], "INVOLVED_RESOURCES": involved_resources}
+    parameters = {name: list(v) for name, v in (automation.get("parameters") or {}).items()}
+    for name, dynamic in (automation.get("dynamicParameters") or {}).items():
+        parameters[name] = list(values[dynamic["variable"]])
+    return parameters

@@ -1,0 +1,285 @@
+"""Input checks compiled from the model: one small function per shape type.
+
+``InputCompiler.compile(shape)`` returns ``check(value, path, errors) -> value``: it checks a
+decoded JSON value against every constraint the model states (required, type, length, range,
+pattern, enum, list and map sizes, union arity), converts timestamps to epoch seconds, drops
+members the shape does not have, and appends each violation to ``errors`` in AWS's wording:
+``Value '6' at 'impact' failed to satisfy constraint: Member must have value less than or equal
+to 5``, with 1-based ``.member.`` list paths.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from datetime import timezone
+from typing import Any, cast
+
+from botocore.model import ListShape, MapShape, Shape, StringShape, StructureShape
+from botocore.utils import parse_timestamp as botocore_parse_timestamp
+
+Errors = list[str]
+Check = Callable[[Any, str, Errors], Any]
+
+_MAX_ECHO = 1024  # longest value echoed back inside a validation message
+_MAX_ECHO_DEPTH = 32  # deeper containers are echoed as "..." (deep JSON must not exhaust the stack)
+
+# The JSON type named in "Member must be of type ..." for each shape type.
+TYPE_NAMES = {"long": "integer", "double": "number", "float": "number"}
+_PYTHON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "long": (int,),
+    "boolean": (bool,),
+    "double": (int, float),
+    "float": (int, float),
+}
+
+
+def render_value(value: Any, depth: int = 0) -> str:
+    """Java ``toString``-like rendering used by AWS validation messages."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, (str, int, float)):
+        text = str(value)
+    elif isinstance(value, (list, dict)) and depth >= _MAX_ECHO_DEPTH:
+        text = "..."
+    elif isinstance(value, list):
+        text = "[" + ", ".join(render_value(v, depth + 1) for v in value) + "]"
+    elif isinstance(value, dict):
+        text = "{" + ", ".join(f"{k}={render_value(v, depth + 1)}" for k, v in value.items()) + "}"
+    else:
+        text = str(value)
+    return text if len(text) <= _MAX_ECHO else text[:_MAX_ECHO] + "..."
+
+
+def violation(value: Any, path: str, constraint: str) -> str:
+    if value is None:
+        return f"Value null at '{path}' failed to satisfy constraint: {constraint}"
+    return f"Value '{render_value(value)}' at '{path}' failed to satisfy constraint: {constraint}"
+
+
+def format_errors(errors: Errors) -> str:
+    count = len(errors)
+    noun = "error" if count == 1 else "errors"
+    return f"{count} validation {noun} detected: " + "; ".join(errors)
+
+
+def is_type(value: Any, type_name: str) -> bool:
+    """Whether a decoded JSON value has the shape type's JSON type (booleans are not numbers)."""
+    expected = _PYTHON_TYPES.get(type_name)
+    if expected is None:
+        return True
+    return isinstance(value, expected) and (type_name == "boolean" or not isinstance(value, bool))
+
+
+def parse_timestamp(value: Any) -> float | None:
+    """Epoch seconds from a JSON number or a timestamp string botocore can parse; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        seconds = float(value)
+    elif isinstance(value, str):
+        try:
+            parsed = botocore_parse_timestamp(value.strip())
+        except (ValueError, TypeError, OverflowError, OSError, RuntimeError):
+            return None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=timezone.utc)
+        seconds = parsed.timestamp()
+    else:
+        return None
+    return seconds if math.isfinite(seconds) else None
+
+
+class ScalarRule:
+    """A string or number shape's constraints: ``passes`` is the cheap test, ``failures`` says which."""
+
+    __slots__ = ("failures", "passes")
+
+    def __init__(self, shape: Shape) -> None:
+        meta = shape.metadata
+        low, high = meta.get("min"), meta.get("max")
+        is_string = shape.type_name == "string"
+        unit = "length" if is_string else "value"
+        pattern = meta.get("pattern") if is_string else None
+        regex = re.compile(pattern) if pattern else None
+        enum = cast(StringShape, shape).enum if is_string else None
+        enum_set = frozenset(enum) if enum else None
+
+        def passes(value: Any) -> bool:
+            size = len(value) if is_string else value
+            return (
+                (low is None or size >= low)
+                and (high is None or size <= high)
+                and (regex is None or regex.fullmatch(value) is not None)
+                and (enum_set is None or value in enum_set)
+            )
+
+        def failures(value: Any) -> list[str]:
+            size = len(value) if is_string else value
+            out = []
+            if low is not None and size < low:
+                out.append(f"Member must have {unit} greater than or equal to {low}")
+            if high is not None and size > high:
+                out.append(f"Member must have {unit} less than or equal to {high}")
+            if regex is not None and regex.fullmatch(value) is None:
+                out.append(f"Member must satisfy regular expression pattern: {pattern}")
+            if enum_set is not None and value not in enum_set:
+                out.append(f"Member must satisfy enum value set: [{', '.join(cast(list[str], enum))}]")
+            return out
+
+        self.passes: Callable[[Any], bool] = passes
+        self.failures: Callable[[Any], list[str]] = failures
+
+
+def _size_failures(shape: Shape) -> Callable[[int], list[str]]:
+    """A list's or map's length constraints."""
+    low, high = shape.metadata.get("min"), shape.metadata.get("max")
+
+    def failures(size: int) -> list[str]:
+        out = []
+        if low is not None and size < low:
+            out.append(f"Member must have length greater than or equal to {low}")
+        if high is not None and size > high:
+            out.append(f"Member must have length less than or equal to {high}")
+        return out
+
+    return failures
+
+
+def _type_error(value: Any, path: str, type_name: str, errors: Errors) -> None:
+    errors.append(violation(value, path, f"Member must be of type {TYPE_NAMES.get(type_name, type_name)}"))
+
+
+class InputCompiler:
+    """Compiles input shapes into checks, once per shape name (recursive shapes included)."""
+
+    def __init__(self) -> None:
+        self.memo: dict[str, Check] = {}
+
+    def compile(self, shape: Shape) -> Check:
+        check = self.memo.get(shape.name)
+        if check is None:
+            builder = getattr(self, "_" + shape.type_name, self._scalar)
+            check = builder(shape)
+        return check
+
+    def _structure(self, shape: Shape) -> Check:
+        members: list[tuple[str, Check]] = []
+        required = tuple(shape.required_members)
+        is_union = bool(shape.metadata.get("union"))
+
+        def check_structure(value: Any, path: str, errors: Errors) -> Any:
+            if not isinstance(value, dict):
+                _type_error(value, path, "structure", errors)
+                return value
+            out = {}
+            for name, sub in members:
+                item = value.get(name)
+                if item is not None:
+                    out[name] = sub(item, f"{path}.{name}" if path else name, errors)
+            for name in required:
+                if value.get(name) is None:
+                    errors.append(violation(None, f"{path}.{name}" if path else name, "Member must not be null"))
+            if is_union and len(out) != 1:
+                errors.append(violation(value, path, "Member must have exactly one member set"))
+            return out
+
+        self.memo[shape.name] = check_structure  # before the members: a shape may contain itself
+        members.extend((name, self.compile(sub)) for name, sub in cast(StructureShape, shape).members.items())
+        return check_structure
+
+    def _list(self, shape: Shape) -> Check:
+        size_failures = _size_failures(shape)
+        element: list[Check] = []
+
+        def check_list(value: Any, path: str, errors: Errors) -> Any:
+            if not isinstance(value, list):
+                _type_error(value, path, "list", errors)
+                return value
+            errors.extend(violation(value, path, message) for message in size_failures(len(value)))
+            sub = element[0]
+            return [sub(item, f"{path}.{i}.member", errors) for i, item in enumerate(value, 1)]
+
+        self.memo[shape.name] = check_list
+        element.append(self.compile(cast(ListShape, shape).member))
+        return check_list
+
+    def _map(self, shape: Shape) -> Check:
+        """Map keys and scalar values report their constraints once per map, as AWS does."""
+        size_failures = _size_failures(shape)
+        key_rule = ScalarRule(cast(MapShape, shape).key)
+        value_shape = cast(MapShape, shape).value
+        value_type = value_shape.type_name
+        value_rule = ScalarRule(value_shape) if value_type in ("string", "integer", "long") else None
+        value_check = self.compile(value_shape)
+
+        def check_map(value: Any, path: str, errors: Errors) -> Any:
+            if not isinstance(value, dict):
+                _type_error(value, path, "map", errors)
+                return value
+            errors.extend(violation(value, path, message) for message in size_failures(len(value)))
+            bad_keys: dict[str, None] = {}
+            bad_values: dict[str, None] = {}
+            out = {}
+            for key, item in value.items():
+                bad_keys.update(dict.fromkeys(key_rule.failures(key)))
+                item_path = f"{path}.{key}.member"
+                if value_rule is not None:
+                    if item is None or not is_type(item, value_type):
+                        _type_error(item, item_path, value_type, errors)
+                        continue
+                    bad_values.update(dict.fromkeys(value_rule.failures(item)))
+                    out[key] = item
+                elif item is None:
+                    errors.append(violation(None, item_path, "Member must not be null"))
+                else:
+                    out[key] = value_check(item, item_path, errors)
+            if bad_keys:
+                errors.append(violation(value, path, f"Map keys must satisfy constraint: [{', '.join(bad_keys)}]"))
+            if bad_values:
+                errors.append(violation(value, path, f"Map value must satisfy constraint: [{', '.join(bad_values)}]"))
+            return out
+
+        self.memo[shape.name] = check_map
+        return check_map
+
+    def _timestamp(self, shape: Shape) -> Check:
+        def check_timestamp(value: Any, path: str, errors: Errors) -> Any:
+            seconds = parse_timestamp(value)
+            if seconds is None:
+                _type_error(value, path, "timestamp", errors)
+                return value
+            return seconds
+
+        self.memo[shape.name] = check_timestamp
+        return check_timestamp
+
+    def _scalar(self, shape: Shape) -> Check:
+        type_name = shape.type_name
+        rule = ScalarRule(shape) if type_name in ("string", "integer", "long") else None
+        passes = rule.passes if rule is not None else None
+        python_type = str if type_name == "string" else None  # the common case, tested inline
+
+        def check_scalar(value: Any, path: str, errors: Errors) -> Any:
+            if type(value) is not python_type and not is_type(value, type_name):
+                _type_error(value, path, type_name, errors)
+                return value
+            if passes is not None and not passes(value):
+                errors.extend(violation(value, path, message) for message in rule.failures(value))  # type: ignore[union-attr]
+            return value
+
+        self.memo[shape.name] = check_scalar
+        return check_scalar
+
+
+def convert_text(value: str, shape: Shape) -> Any:
+    """A query-string or path value as the shape's JSON type (left as text when it is not one)."""
+    type_name = shape.type_name
+    if type_name in ("integer", "long"):
+        return int(value) if value.isascii() and value.lstrip("-").isdigit() else value
+    if type_name == "boolean":
+        return {"true": True, "false": False}.get(value, value)
+    return value
