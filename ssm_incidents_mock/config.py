@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 
 STRICT_ENV = "SSM_INCIDENTS_MOCK_STRICT"
@@ -13,24 +14,37 @@ class Settings:
 
     Lenient (the default) serves an account without a replication set as if its set held the
     calling region. Set ``SSM_INCIDENTS_MOCK_STRICT=true``, pass ``strict=True`` to
-    ``mock_ssm_incidents`` or ``--strict`` to the server to require one. An explicit setting
-    (``strict_override``) wins over the environment variable, which is read on every call so
-    that it can be changed while the process runs (e.g. by ``monkeypatch.setenv``).
+    ``mock_ssm_incidents`` or ``--strict`` to the server to require one. Each active mock or
+    server that sets strictness holds an override (``push_strict`` / ``pop_strict``); the most
+    recent one still held wins, whatever order they stop in. Without one, the environment
+    variable decides; it is read on every call, so ``monkeypatch.setenv`` is seen at once.
     """
 
     def __init__(self) -> None:
-        self.strict_override: bool | None = None
+        self._overrides: dict[int, bool] = {}  # insertion-ordered: the last one wins
+        self._tokens = itertools.count()
+
+    def push_strict(self, value: bool) -> int:
+        """Hold an override until ``pop_strict(token)``."""
+        token = next(self._tokens)
+        self._overrides[token] = value
+        return token
+
+    def pop_strict(self, token: int) -> None:
+        self._overrides.pop(token, None)
+
+    @property
+    def strict_override(self) -> bool | None:
+        overrides = self._overrides
+        return next(reversed(overrides.values())) if overrides else None
 
     @property
     def strict_replication_set(self) -> bool:
-        if self.strict_override is not None:
-            return self.strict_override
+        overrides = self._overrides
+        if overrides:
+            return next(reversed(overrides.values()))
         value = os.environ.get(STRICT_ENV)
         return value is not None and value.strip().lower() in _TRUE
-
-    @strict_replication_set.setter
-    def strict_replication_set(self, value: bool | None) -> None:
-        self.strict_override = value
 
 
 settings = Settings()

@@ -12,10 +12,12 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.utilities.utils import get_partition
 
 from . import seam
+from .exceptions import ValidationException
+from .wire.model import ENDPOINT_HOST
 
 DEFAULT_REGION = "us-east-1"
 
-_HOST_REGION = re.compile(r"ssm-incidents(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com")
+_HOST_REGION = re.compile(ENDPOINT_HOST)
 # SigV4: "AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/<service>/aws4_request, Signed..."
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/([^/,\s]+)/")
 _USER_AGENT_REGION = re.compile(r"region/([a-z]{2}(?:-[a-z]+)+-\d)")
@@ -97,10 +99,17 @@ def _default_identity(account_id: str, partition: str, region: str) -> str:
 def _account_id(headers: Mapping[str, str], access_key: str | None) -> str:
     account = os.environ.get("MOTO_ACCOUNT_ID")
     if account:
-        return account
+        return _checked_account(account, "The MOTO_ACCOUNT_ID environment variable")
     header = headers.get("x-moto-account-id")
     if header:
-        return _text(header)
+        return _checked_account(_text(header), "The x-moto-account-id header")
     if access_key and not access_key.startswith(_FAKE_KEY_PREFIXES):
         return seam.account_of_access_key(access_key)
     return DEFAULT_ACCOUNT_ID
+
+
+def _checked_account(account: str, source: str) -> str:
+    """An account id chosen by moto's header or variable must be one AWS could issue: 12 ASCII digits."""
+    if len(account) != 12 or not account.isascii() or not account.isdigit():
+        raise ValidationException(f"{source} must be a 12-digit AWS account ID, not '{account[:64]}'.")
+    return account

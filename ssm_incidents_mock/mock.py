@@ -55,20 +55,23 @@ class SSMIncidentsMock:
         register()
         self.strict = strict
         self._aws = mock_aws(config=config)  # type: ignore[arg-type]
-        self._saved_strict: list[bool | None] = []
+        self._strict_tokens: list[int | None] = []  # one per start() not yet stopped
 
     # --- switching ------------------------------------------------------------------------
 
     def start(self, reset: bool = True) -> None:
-        self._saved_strict.append(settings.strict_override)
-        if self.strict is not None:
-            settings.strict_override = self.strict
+        seam.heal_nesting()
         self._aws.start(reset=reset)
+        self._strict_tokens.append(settings.push_strict(self.strict) if self.strict is not None else None)
 
     def stop(self, remove_data: bool = True) -> None:
+        """Undo one ``start()``. A stop without a start raises and leaves every other mock as it was."""
+        if not self._strict_tokens:
+            raise RuntimeError("Called stop() before start(): this mock is not active.")
+        token = self._strict_tokens.pop()
+        if token is not None:
+            settings.pop_strict(token)
         self._aws.stop(remove_data=remove_data)
-        if self._saved_strict:
-            settings.strict_override = self._saved_strict.pop()
 
     def __enter__(self) -> SSMIncidentsMock:
         self.start()

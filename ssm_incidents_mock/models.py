@@ -15,11 +15,10 @@ import math
 import re
 import threading
 import time
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from moto.core.base_backend import BackendDict, BaseBackend
-from moto.utilities.utils import PARTITION_NAMES
 
 from .config import settings
 from .context import RequestContext
@@ -55,6 +54,9 @@ from .records import (
 )
 from .wire.codec import canonical, compact
 
+T = TypeVar("T")
+# The partitions the model's ARN patterns allow (``^arn:aws(-cn|-us-gov)?:``): the service exists there only.
+PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 IDEMPOTENCY_CACHE_SIZE = 10_000
 MAX_REGIONS = 3
 MAX_TAGS_PER_RESOURCE = 50
@@ -146,6 +148,20 @@ class SSMIncidentsBackend(BaseBackend):
             raise not_found("INCIDENT_RECORD", arn, "incident record")
         return record
 
+    def _page(
+        self,
+        operation: str,
+        scope: Any,
+        items_after: Callable[[Any], Iterable[T]],
+        position_of: Callable[[T], Any],
+        max_results: int,
+        next_token: str | None,
+    ) -> tuple[list[T], str | None]:
+        """One page (see ``pagination.paginate``); its nextToken is accepted in this account and partition only."""
+        return paginate(
+            operation, [self.account_id, self.region_name, scope], items_after, position_of, max_results, next_token
+        )
+
     def clear_incident_manager_data(self) -> None:
         """Forget what DeleteReplicationSet deletes: the set, plans (and their policies), incidents, tags."""
         self.replication_set = None
@@ -183,7 +199,7 @@ class SSMIncidentsBackend(BaseBackend):
         self, ctx: RequestContext, max_results: int | None = None, next_token: str | None = None
     ) -> tuple[list[str], str | None]:
         arns = [self.replication_set.arn] if self.replication_set is not None else []
-        return paginate(
+        return self._page(
             "ListReplicationSets",
             None,
             lambda pos: arns[1:] if pos else arns,
@@ -278,7 +294,7 @@ class SSMIncidentsBackend(BaseBackend):
         def after(position: int | None) -> list[ResponsePlan]:
             return plans if position is None else [p for p in plans if p.seq > position]
 
-        return paginate("ListResponsePlans", None, after, lambda p: p.seq, max_results or 100, next_token)
+        return self._page("ListResponsePlans", None, after, lambda p: p.seq, max_results or 100, next_token)
 
     def update_response_plan(
         self,
@@ -330,7 +346,7 @@ class SSMIncidentsBackend(BaseBackend):
         def after(position: int | None) -> list[ResourcePolicy]:
             return policies if position is None else [p for p in policies if p.seq > position]
 
-        return paginate("GetResourcePolicies", resource_arn, after, lambda p: p.seq, max_results or 100, next_token)
+        return self._page("GetResourcePolicies", resource_arn, after, lambda p: p.seq, max_results or 100, next_token)
 
     def delete_resource_policy(self, ctx: RequestContext, resource_arn: str, policy_id: str) -> None:
         plan = self.plan(ctx, resource_arn)
@@ -416,7 +432,7 @@ class SSMIncidentsBackend(BaseBackend):
         if trigger_details:
             self._add_trigger_event(record, trigger_details, created=True)
         for item in related_items or ():
-            if not any(known.identifier == item["identifier"] for known in record.related_items):
+            if record.related_item(item["identifier"]) is None:
                 self._add_related_item(record, item)
         if plan.actions:
             self._start_plan_actions(ctx, plan, record)
@@ -512,7 +528,7 @@ class SSMIncidentsBackend(BaseBackend):
         def after(position: int | None) -> Iterator[IncidentRecord]:
             return self.incidents.newest_first(parsed, position) if visible else iter(())
 
-        return paginate("ListIncidentRecords", filters, after, lambda r: r.seq, max_results or 100, next_token)
+        return self._page("ListIncidentRecords", filters, after, lambda r: r.seq, max_results or 100, next_token)
 
     def delete_incident_record(self, ctx: RequestContext, arn: str) -> None:
         record = self.incidents.get(arn)
@@ -646,7 +662,7 @@ class SSMIncidentsBackend(BaseBackend):
                     yield event
 
         scope = [incident_record_arn, filters, sort_by, sort_order]
-        return paginate(
+        return self._page(
             "ListTimelineEvents", scope, after, lambda e: [e.event_time, e.number], max_results or 100, next_token
         )
 
@@ -654,7 +670,7 @@ class SSMIncidentsBackend(BaseBackend):
 
     def _add_related_item(self, incident: IncidentRecord, item: dict[str, Any]) -> RelatedItem:
         related = RelatedItem.from_input(incident.arn, item, self.next_seq())
-        incident.related_items.append(related)
+        incident.add_related_item(related)
         return related
 
     def update_related_items(
@@ -663,7 +679,7 @@ class SSMIncidentsBackend(BaseBackend):
         incident = self.incident(ctx, incident_record_arn)
         if "itemToAdd" in related_items_update:
             wanted = related_items_update["itemToAdd"]
-            if _find_item(incident, wanted["identifier"]) is not None:
+            if incident.related_item(wanted["identifier"]) is not None:
                 raise ConflictException(
                     f"The related item {_describe(wanted['identifier'])} already exists in incident record "
                     f"{incident.arn}.",
@@ -672,7 +688,7 @@ class SSMIncidentsBackend(BaseBackend):
             item = self._add_related_item(incident, wanted)
         else:
             identifier = related_items_update["itemToRemove"]
-            found = _find_item(incident, identifier)
+            found = incident.related_item(identifier)
             if found is None:
                 raise ResourceNotFoundException(  # no resource type names a related item
                     f"The related item {_describe(identifier)} does not exist in incident record {incident.arn}.",
@@ -680,7 +696,7 @@ class SSMIncidentsBackend(BaseBackend):
                     incident.arn,
                 )
             item = found
-            incident.related_items.remove(item)
+            incident.remove_related_item(item)
         self._record_update(ctx, incident, item=item, item_added="itemToAdd" in related_items_update)
 
     def list_related_items(
@@ -698,7 +714,7 @@ class SSMIncidentsBackend(BaseBackend):
                 if position is None or item.seq < position:
                     yield item
 
-        return paginate(
+        return self._page(
             "ListRelatedItems", [incident_record_arn], after, lambda i: i.seq, max_results or 100, next_token
         )
 
@@ -748,7 +764,7 @@ class SSMIncidentsBackend(BaseBackend):
         def after(position: int | None) -> Iterator[Finding]:
             return (f for f in ordered if position is None or f.seq < position)
 
-        return paginate(
+        return self._page(
             "ListIncidentFindings",
             [incident_record_arn],
             after,
@@ -828,18 +844,10 @@ def _find_event(incident: IncidentRecord, event_id: str) -> TimelineEvent | None
     return timeline[number - 1] if number is not None and 0 < number <= len(timeline) else None
 
 
-def _find_item(incident: IncidentRecord, identifier: dict[str, Any]) -> RelatedItem | None:
-    """The related item with this exact identifier (type and value), if any."""
-    for item in incident.related_items:
-        if item.identifier == identifier:
-            return item
-    return None
-
-
 def _describe(identifier: dict[str, Any]) -> str:
     return f"of type {identifier.get('type')} with value {canonical(identifier.get('value'))}"
 
 
 ssmincidents_backends: BackendDict[SSMIncidentsBackend] = BackendDict(
-    SSMIncidentsBackend, "ssm-incidents", use_boto3_regions=False, additional_regions=PARTITION_NAMES
+    SSMIncidentsBackend, "ssm-incidents", use_boto3_regions=False, additional_regions=list(PARTITIONS)
 )

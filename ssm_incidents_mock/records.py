@@ -15,7 +15,7 @@ from typing import Any
 
 from .filters import Filter, FilterKeys, matches_all
 from .ids import derived_uuid, derived_value, random_hex, random_uuid
-from .wire.codec import compact
+from .wire.codec import canonical, compact
 
 CUSTOM_SOURCE = "aws.ssm-incidents.custom"
 GENERATED_DEDUPE_MASK = 0xA5C3_96E1
@@ -137,6 +137,7 @@ class IncidentRecord:
     """One incident. Members AWS derives or that are usually empty cost nothing until set."""
 
     __slots__ = (
+        "_related_index",
         "arn",
         "automation_executions",
         "chat_channel",
@@ -181,6 +182,7 @@ class IncidentRecord:
         self.notification_targets: tuple[dict[str, str], ...] = ()
         self.timeline: list[TimelineEvent | None] = []  # by event number; a deleted event leaves None
         self.related_items: list[RelatedItem] = []
+        self._related_index: dict[tuple[str, str, str], RelatedItem] | None = None  # built on the first lookup
         self.findings: dict[str, Finding] | None = None
 
     @property
@@ -207,6 +209,24 @@ class IncidentRecord:
 
     def events(self) -> list[TimelineEvent]:
         return [event for event in self.timeline if event is not None]
+
+    def related_item(self, identifier: dict[str, Any]) -> RelatedItem | None:
+        """The related item with this exact identifier (type and value), if any."""
+        index = self._related_index
+        if index is None:
+            index = self._related_index = {item.key: item for item in self.related_items}
+        ((value_key, value),) = identifier["value"].items()
+        return index.get(_item_key(identifier["type"], value_key, value))
+
+    def add_related_item(self, item: RelatedItem) -> None:
+        self.related_items.append(item)
+        if self._related_index is not None:
+            self._related_index[item.key] = item
+
+    def remove_related_item(self, item: RelatedItem) -> None:
+        self.related_items.remove(item)
+        if self._related_index is not None:
+            del self._related_index[item.key]
 
 
 INCIDENT_FILTER_KEYS: FilterKeys = {
@@ -400,6 +420,10 @@ class RelatedItem:
         return {"type": self.item_type, "value": {self.value_key: self.value}}
 
     @property
+    def key(self) -> tuple[str, str, str]:
+        return _item_key(self.item_type, self.value_key, self.value)
+
+    @property
     def generated_id(self) -> str:
         number = RELATED_ITEM_NUMBERS + self.seq
         return f"related-item/{self.item_type}/{derived_value(incident_id(self.incident_record_arn), number):032X}"
@@ -409,6 +433,10 @@ class RelatedItem:
         if self.title is not None:
             item["title"] = self.title
         return item
+
+
+def _item_key(item_type: str, value_key: str, value: Any) -> tuple[str, str, str]:
+    return item_type, value_key, value if isinstance(value, str) else canonical(value)
 
 
 class RecordUpdate:

@@ -12,7 +12,7 @@ from typing import Any
 
 from .context import RequestContext
 from .exceptions import ConflictException, InternalServerException, ServiceError, ValidationException
-from .models import IDEMPOTENCY_CACHE_SIZE, SSMIncidentsBackend, ssmincidents_backends
+from .models import IDEMPOTENCY_CACHE_SIZE, PARTITIONS, SSMIncidentsBackend, ssmincidents_backends
 from .wire.codec import digest
 from .wire.model import OperationSpec
 from .wire.rest_json import (
@@ -48,15 +48,20 @@ def dispatch(request: Request, host: str) -> Response:
         op, labels = route(request)
         params = parse(op, labels, request)
         ctx = RequestContext.from_request(host, request.headers)
+        if ctx.partition not in PARTITIONS:
+            raise ValidationException(
+                f"Incident Manager is not available in the region {ctx.region} ({ctx.partition})."
+            )
         backend = backend_for(ctx.account_id, ctx.partition)
         method = getattr(backend, op.method_name, None)
         if method is None:
             raise InternalServerException(f"{op.name} is not implemented by ssm-incidents-mock yet.")
+        # An empty clientToken is no token: SDK callers pass "" to mean "none" and AWS accepts that.
         token = params.pop(op.idempotency_token, None) if op.idempotency_token else None
         names = op.argument_names
         kwargs = {names[k]: v for k, v in params.items()}
         with backend.lock:
-            if token is None:
+            if not token:
                 return render_result(op, method(ctx, **kwargs))
             return _idempotent(backend, op, token, digest(params), lambda: render_result(op, method(ctx, **kwargs)))
     except UnknownOperation as error:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import importlib.util
 import inspect
 import io
+import ipaddress
 import re
 import sys
 import threading
@@ -30,6 +31,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from types import ModuleType
 from typing import Any
+from urllib.parse import urlsplit
 
 from botocore.awsrequest import AWSResponse
 
@@ -50,6 +52,16 @@ def mock_active() -> bool:
     from moto.core.models import MockAWS
 
     return MockAWS._nested_count > 0
+
+
+def heal_nesting() -> None:
+    """Undo what a stray ``mock_aws().stop()`` leaves behind: moto decrements its nesting count below zero
+    before it raises, and no later mock would then switch on."""
+    from moto.core.models import MockAWS
+
+    with MockAWS._mock_init_lock:
+        if MockAWS._nested_count < 0:
+            MockAWS._nested_count = 0
 
 
 def decorate_class(mock: Any, klass: type) -> type:
@@ -135,17 +147,71 @@ def _wrap_stubber_call(
         return match.group(0) if match else None
 
     def __call__(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
-        if self.enabled and event_name.startswith(_EVENT_PREFIX):
-            url = request.url
+        if not self.enabled:
+            return original(self, event_name, request, **kwargs)
+        url = request.url
+        if event_name.startswith(_EVENT_PREFIX):
             slash = url.find("/", 8)  # the end of "https://<host>"
             host = our_host(url[:slash] if slash > 0 else url)
-            if host is not None and _served_here(url, default_user_config):
+            if host is None:
+                if not may_leave(url, default_user_config):
+                    raise RequestRefused(url)
+            elif _served_here(url, default_user_config):
                 status, headers, body = dispatch(make_request(request.method, url, request.headers, request.body), host)
                 return AWSResponse(url, status, headers, RawBody(body))  # type: ignore[arg-type]
-        return original(self, event_name, request, **kwargs)
+            return original(self, event_name, request, **kwargs)
+        response = original(self, event_name, request, **kwargs)
+        if response is None and ".api." in url:  # another service's dual-stack endpoint: moto knows only the other
+            single_stack = _single_stack_url(url)
+            if single_stack != url:
+                request.url = single_stack
+                response = original(self, event_name, request, **kwargs)
+                if response is None:
+                    request.url = url
+        return response
 
     __call__.ssm_incidents_mock = True  # type: ignore[attr-defined]
     return __call__
+
+
+class RequestRefused(ConnectionError):
+    """An ssm-incidents request for a host that is neither AWS nor loopback, while the mock is active."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(
+            f"ssm-incidents-mock is active and refused to send an ssm-incidents request to {url.split('?', 1)[0]}: "
+            "it is neither an AWS endpoint (served by the mock) nor a loopback address. Remove the custom "
+            "endpoint_url / AWS_ENDPOINT_URL_SSM_INCIDENTS, point it at the mock's server, or list the URL in "
+            "moto's passthrough settings."
+        )
+
+
+_DUAL_STACK_SUFFIX = re.compile(r"\.api\.aws(?=[:/]|$)")
+
+
+def _single_stack_url(url: str) -> str:
+    """``https://sqs.us-east-1.api.aws/...`` -> ``https://sqs.us-east-1.amazonaws.com/...`` (aws partition)."""
+    _, _, rest = url.partition("://")
+    host = rest.split("/", 1)[0]
+    return url.replace(host, _DUAL_STACK_SUFFIX.sub(".amazonaws.com", host), 1)
+
+
+def may_leave(url: str, default_user_config: Any) -> bool:
+    """Whether a request may go past the mock: to a loopback address, or to a URL moto's passthrough lists."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return True
+    except ValueError:
+        pass
+    passthrough = (default_user_config.get("core") or {}).get("passthrough") or {}
+    if not passthrough.get("urls"):
+        return False
+    from moto.core.config import passthrough_url
+
+    return bool(passthrough_url(url.split("?", 1)[0]))
 
 
 def _served_here(url: str, default_user_config: Any) -> bool:

@@ -453,15 +453,14 @@ class ThreadedSSMIncidentsServer:
         self.verbose = verbose
         self._server: SSMIncidentsHTTPServer | None = None
         self._thread: threading.Thread | None = None
-        self._saved_strict: list[bool | None] = []
+        self._strict_token: int | None = None
 
     def start(self) -> None:
         if self._server is not None:
             return
         server = make_server(self.host, self.port, verbose=self.verbose)
         if self.strict is not None:
-            self._saved_strict.append(settings.strict_override)
-            settings.strict_override = self.strict
+            self._strict_token = settings.push_strict(self.strict)
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="ssm-incidents-mock-server", daemon=True
@@ -491,8 +490,9 @@ class ThreadedSSMIncidentsServer:
         if thread is not None:
             thread.join(timeout=10)
         self._server = self._thread = None
-        if self._saved_strict:
-            settings.strict_override = self._saved_strict.pop()
+        if self._strict_token is not None:
+            settings.pop_strict(self._strict_token)
+            self._strict_token = None
 
     def __enter__(self) -> ThreadedSSMIncidentsServer:
         self.start()
@@ -512,7 +512,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, strict: bool = Fal
         print(f"ssm-incidents-mock: cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr)
         return 1
     if strict:
-        settings.strict_replication_set = True
+        settings.push_strict(True)  # held for the life of the process
 
     def _interrupt(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt

@@ -15,6 +15,20 @@ from .validate import Check, InputCompiler, convert_text
 SERVICE_NAME = "ssm-incidents"
 
 
+def _endpoint_host() -> str:
+    """Every host botocore's endpoint rules build for the service: plain, FIPS and dual-stack, in every partition.
+
+    The region is the regex's first group.
+    """
+    partitions = botocore.session.get_session().get_component("data_loader").load_data("partitions")
+    suffixes = {p["outputs"][key] for p in partitions["partitions"] for key in ("dnsSuffix", "dualStackDnsSuffix")}
+    alternatives = "|".join(re.escape(suffix) for suffix in sorted(suffixes, key=len, reverse=True))
+    return rf"{re.escape(SERVICE_NAME)}(?:-fips)?\.([a-z0-9-]+)\.(?:{alternatives})"
+
+
+ENDPOINT_HOST = _endpoint_host()
+
+
 class OperationSpec:
     """What the mock needs to know about one operation, taken from the model.
 

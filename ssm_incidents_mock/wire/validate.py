@@ -93,6 +93,11 @@ def parse_timestamp(value: Any) -> float | None:
     return seconds if math.isfinite(seconds) else None
 
 
+# What every SDK reads back: from the epoch to the last millisecond of year 9999 (answers carry milliseconds).
+EARLIEST_TIMESTAMP = 0.0
+LATEST_TIMESTAMP = 253402300799.999
+
+
 class ScalarRule:
     """A string or number shape's constraints: ``passes`` is the cheap test, ``failures`` says which."""
 
@@ -147,6 +152,9 @@ def _size_failures(shape: Shape) -> Callable[[int], list[str]]:
         return out
 
     return failures
+
+
+_TIMESTAMP_RANGE = "Member must be a timestamp from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z"
 
 
 def _type_error(value: Any, path: str, type_name: str, errors: Errors) -> None:
@@ -252,6 +260,8 @@ class InputCompiler:
             if seconds is None:
                 _type_error(value, path, "timestamp", errors)
                 return value
+            if not EARLIEST_TIMESTAMP <= round(seconds, 3) <= LATEST_TIMESTAMP:
+                errors.append(violation(value, path, _TIMESTAMP_RANGE))
             return seconds
 
         self.memo[shape.name] = check_timestamp
