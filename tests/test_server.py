@@ -36,13 +36,16 @@ def client(url: str, region: str = "us-east-1", service: str = "ssm-incidents", 
 def server() -> Iterator[ThreadedSSMIncidentsServer]:
     with ThreadedSSMIncidentsServer() as running:
         urllib.request.urlopen(
-            urllib.request.Request(running.url + "/_ssm_incidents_mock/reset", method="POST"), timeout=10
+            urllib.request.Request(
+                running.url + "/_ssm_incidents_mock/reset", method="POST", headers={"X-SSM-Incidents-Mock": "1"}
+            ),
+            timeout=10,
         )
         yield running
 
 
 def http(method: str, url: str, body: bytes | None = None) -> tuple[int, dict[str, Any]]:
-    request = urllib.request.Request(url, data=body, method=method)
+    request = urllib.request.Request(url, data=body, method=method, headers={"X-SSM-Incidents-Mock": "1"})
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read())
