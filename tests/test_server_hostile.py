@@ -460,12 +460,21 @@ def test_state_dump_holds_the_lock_one_batch_at_a_time(monkeypatch: pytest.Monke
         backend = ssmincidents_backends["123456789012"]["aws"]
         counting = CountingLock(backend.lock)
         monkeypatch.setattr(backend, "lock", counting)
-        started = time.perf_counter()
+        rendered_in_hold: dict[int, int] = {}  # hold number -> incidents rendered during it
+        render = snapshot._incident_entry
+
+        def counted(record: Any) -> Any:
+            assert counting.depth > 0, "each record is rendered under the lock"
+            hold = len(counting.holds)
+            rendered_in_hold[hold] = rendered_in_hold.get(hold, 0) + 1
+            return render(record)
+
+        monkeypatch.setattr(snapshot, "_incident_entry", counted)
         dumped = snapshot.dump_backend(backend)
-        total = time.perf_counter() - started
     assert len(dumped["incidentRecords"]) == 40
-    assert len(counting.holds) >= 1 + 40 // 8  # the listing, then one hold per batch
-    assert max(counting.holds) < total / 2
+    assert sum(rendered_in_hold.values()) == 40
+    assert max(rendered_in_hold.values()) <= 8  # never more than one batch per hold of the lock
+    assert len(counting.holds) >= 1 + 40 // 8
 
 
 # --- request logs -------------------------------------------------------------------------------------------
