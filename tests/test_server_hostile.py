@@ -284,7 +284,20 @@ def test_connections_beyond_the_cap_get_503_not_a_thread_each() -> None:
 
 @pytest.mark.parametrize(
     "host",
-    ["127.0.0.1", "127.0.0.2:80", "localhost:5050", "LOCALHOST", "app.localhost", "[::1]:1", "[::ffff:127.0.0.1]", "mock", "mock:5050", "a.example.test:1", "ssm-incidents.eu-west-1.amazonaws.com", "ssm-incidents.us-east-1.api.aws"],
+    [
+        "127.0.0.1",
+        "127.0.0.2:80",
+        "localhost:5050",
+        "LOCALHOST",
+        "app.localhost",
+        "[::1]:1",
+        "[::ffff:127.0.0.1]",
+        "mock",
+        "mock:5050",
+        "a.example.test:1",
+        "ssm-incidents.eu-west-1.amazonaws.com",
+        "ssm-incidents.us-east-1.api.aws",
+    ],
 )
 def test_loopback_allowed_and_aws_hosts_are_served(port: int, host: str) -> None:
     assert exchange(port, request("POST", "/listResponsePlans", b"{}", host=host))[0] == 200
