@@ -185,7 +185,8 @@ def markdown(results: dict[str, Any]) -> str:
             "",
             f"{server['clients']} concurrent boto3 clients, {server['rounds']} rounds of {server['seconds_per_round']} s each: "
             f"GetIncidentRecord on this server {server['ours_rps']:.0f} req/s, GetSchedule on moto's server "
-            f"{server['moto_rps']:.0f} req/s: {server['ratio']:.2f}x.",
+            f"{server['moto_rps']:.0f} req/s: {server['ratio']:.2f}x. Floor (the same server stack answering "
+            f"fixed bytes): {server.get('floor_rps', 0):.0f} req/s, {server.get('floor_ratio', 0):.2f}x this server's.",
         ]
     return "\n".join(lines) + "\n"
 

@@ -1,6 +1,8 @@
 """Section 5: requests per second with 4 concurrent clients, this project's server against moto's.
 
-Each server runs in its own child process (as server mode is used: another process, often
+Beside them, a floor: the same server stack (werkzeug server, this package's request handler)
+with an application that answers every request with fixed bytes (a real GetIncidentRecord
+answer), so the figure shows what the mock itself adds to HTTP handling. Each server runs in its own child process (as server mode is used: another process, often
 another language, calls it); the clients are threads here, each with its own boto3 client.
 Rounds alternate between the two servers and the median of the per-round ratios is kept.
 """
@@ -30,6 +32,24 @@ kind, port = sys.argv[1], int(sys.argv[2])
 if kind == "ours":
     from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
     server = ThreadedSSMIncidentsServer(port=port)
+elif kind == "floor":
+    import json
+    from ssm_incidents_mock.protocol import Request
+    from ssm_incidents_mock.responses import handle
+    from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
+    plan_body = json.dumps({"name": "bench", "incidentTemplate": {"title": "t", "impact": 3}}).encode()
+    plan = json.loads(handle(Request("POST", "/createResponsePlan", "", {}, plan_body), "")[2])["arn"]
+    started = handle(Request("POST", "/startIncident", "", {}, json.dumps({"responsePlanArn": plan}).encode()), "")
+    arn = json.loads(started[2])["incidentRecordArn"]
+    status, headers, body = handle(Request("GET", "/getIncidentRecord", "arn=" + arn, {}, b""), "")
+    fixed = [(name, value) for name, value in headers.items()]
+
+    def app(environ, start_response):
+        environ["wsgi.input"].read()
+        start_response(f"{status} OK", fixed)
+        return [body]
+
+    server = ThreadedSSMIncidentsServer(port=port, app=app)
 else:
     import logging
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no per-request log lines: they would slow moto down
@@ -127,25 +147,34 @@ def throughput(calls: list[Callable[[], Any]], seconds: float) -> float:
     return sum(counts) / (time.perf_counter() - started)
 
 
+def _floor_calls(url: str) -> list[Callable[[], Any]]:
+    arn = "arn:aws:ssm-incidents::123456789012:incident-record/bench/00000000-0000-0000-0000-000000000000"
+    return [functools.partial(client(endpoint_url=url).get_incident_record, arn=arn) for _ in range(CLIENTS)]
+
+
 def run(rounds: int, seconds: float) -> dict[str, Any]:
-    ours, moto = Child("ours"), Child("moto")
+    ours, moto, floor = Child("ours"), Child("moto"), Child("floor")
     try:
-        ours_calls, moto_calls = _ours_calls(ours.url), _moto_calls(moto.url)
-        for call in ours_calls + moto_calls:  # warm up connections
+        ours_calls, moto_calls, floor_calls = _ours_calls(ours.url), _moto_calls(moto.url), _floor_calls(floor.url)
+        for call in ours_calls + moto_calls + floor_calls:  # warm up connections
             call()
         ours_rps: list[float] = []
         moto_rps: list[float] = []
+        floor_rps: list[float] = []
         for index in range(rounds):
-            pair = [(ours_rps, ours_calls), (moto_rps, moto_calls)]
-            for results, calls in pair if index % 2 == 0 else reversed(pair):
+            trio = [(ours_rps, ours_calls), (moto_rps, moto_calls), (floor_rps, floor_calls)]
+            for results, calls in trio if index % 2 == 0 else reversed(trio):
                 results.append(throughput(calls, seconds))
     finally:
         ours.stop()
         moto.stop()
+        floor.stop()
     return {
         "ratio": statistics.median(o / m for o, m in zip(ours_rps, moto_rps, strict=True)),
+        "floor_ratio": statistics.median(f / o for o, f in zip(ours_rps, floor_rps, strict=True)),
         "ours_rps": statistics.median(ours_rps),
         "moto_rps": statistics.median(moto_rps),
+        "floor_rps": statistics.median(floor_rps),
         "clients": CLIENTS,
         "seconds_per_round": seconds,
         "rounds": rounds,

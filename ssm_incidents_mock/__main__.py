@@ -19,7 +19,23 @@ def _parser() -> argparse.ArgumentParser:
         "--port", type=int, default=DEFAULT_PORT, help=f"port to bind, 0 for any free one (default {DEFAULT_PORT})"
     )
     server.add_argument("--strict", action="store_true", help="require a replication set before other operations")
-    server.add_argument("--verbose", "-v", action="store_true", help="log every request to stderr")
+    server.add_argument(
+        "--verbose", "-v", action="store_true", help="log every request (operation, account, status, latency) to stderr"
+    )
+    server.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests naming this host (repeatable; '.example.com' allows subdomains, '*' any name)",
+    )
+    server.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="let pages of this origin (e.g. http://localhost:3000) call the server from a browser (repeatable)",
+    )
     commands.add_parser(
         "moto-server",
         help="run moto's server (moto_server arguments) with ssm-incidents served next to moto's services",
@@ -37,7 +53,14 @@ def main(argv: list[str] | None = None) -> int:
     options = _parser().parse_args(args)
     from .server import serve
 
-    return serve(options.host, options.port, strict=options.strict, verbose=options.verbose)
+    return serve(
+        options.host,
+        options.port,
+        strict=options.strict,
+        verbose=options.verbose,
+        allowed_hosts=options.allow_host,
+        cors_origins=options.cors_origin,
+    )
 
 
 if __name__ == "__main__":

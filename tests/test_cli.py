@@ -56,7 +56,9 @@ def aws(tmp_path: Path) -> Iterator[AwsCli]:
     assert AWS.exists(), "awscli is a test dependency"
     with ThreadedSSMIncidentsServer() as server:
         cli = AwsCli(server.url, tmp_path)
-        reset = urllib.request.Request(server.url + "/_ssm_incidents_mock/reset", method="POST")
+        reset = urllib.request.Request(
+            server.url + "/_ssm_incidents_mock/reset", method="POST", headers={"X-SSM-Incidents-Mock": "1"}
+        )
         urllib.request.urlopen(reset, timeout=10).close()  # start from a clean state
         yield cli
 

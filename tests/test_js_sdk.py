@@ -32,7 +32,10 @@ def test_incident_lifecycle_with_the_javascript_sdk() -> None:
     _install()
     with ThreadedSSMIncidentsServer() as server:
         urllib.request.urlopen(
-            urllib.request.Request(server.url + "/_ssm_incidents_mock/reset", method="POST"), timeout=10
+            urllib.request.Request(
+                server.url + "/_ssm_incidents_mock/reset", method="POST", headers={"X-SSM-Incidents-Mock": "1"}
+            ),
+            timeout=10,
         ).close()
         done = subprocess.run(
             [node, "lifecycle.mjs", server.url], cwd=JS_DIR, capture_output=True, text=True, timeout=180

@@ -75,7 +75,8 @@ def test_deep_value_in_a_member_is_echoed_shortened_not_a_500(ssm_incidents: Any
 def test_deep_json_through_the_server_answers_400_and_the_server_stays_up() -> None:
     with ThreadedSSMIncidentsServer() as server:
         body = b'{"name":' + b"[" * 5000 + b"]" * 5000 + b',"incidentTemplate":{"title":"t","impact":3}}'
-        head = f"POST /createResponsePlan HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        auth = "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/ssm-incidents/aws4_request, SignedHeaders=host, Signature=00"
+        head = f"POST /createResponsePlan HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {auth}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
         host, port = server.url.rsplit("/", 1)[-1].split(":")
         with socket.create_connection((host, int(port)), timeout=10) as sock:
             sock.sendall(head.encode() + body)

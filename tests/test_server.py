@@ -36,13 +36,16 @@ def client(url: str, region: str = "us-east-1", service: str = "ssm-incidents", 
 def server() -> Iterator[ThreadedSSMIncidentsServer]:
     with ThreadedSSMIncidentsServer() as running:
         urllib.request.urlopen(
-            urllib.request.Request(running.url + "/_ssm_incidents_mock/reset", method="POST"), timeout=10
+            urllib.request.Request(
+                running.url + "/_ssm_incidents_mock/reset", method="POST", headers={"X-SSM-Incidents-Mock": "1"}
+            ),
+            timeout=10,
         )
         yield running
 
 
 def http(method: str, url: str, body: bytes | None = None) -> tuple[int, dict[str, Any]]:
-    request = urllib.request.Request(url, data=body, method=method)
+    request = urllib.request.Request(url, data=body, method=method, headers={"X-SSM-Incidents-Mock": "1"})
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read())
@@ -392,3 +395,59 @@ def test_port_in_use_is_a_clean_error() -> None:
     assert done.returncode == 1
     assert "cannot listen on 127.0.0.1:" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_moto_server_without_the_server_extra_names_the_extra() -> None:
+    code = (
+        "import sys; sys.modules['flask'] = None; sys.modules['flask_cors'] = None\n"
+        "from ssm_incidents_mock.__main__ import main\n"
+        "sys.exit(main(['moto-server', '-p', '0']))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert done.returncode == 1
+    assert "pip install 'ssm-incidents-mock[server]'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_verbose_server_logs_each_request_through_logging() -> None:
+    process, address = _launch([sys.executable, "-m", "ssm_incidents_mock", "server", "--port", "0", "--verbose"])
+    try:
+        start_plan(client(f"http://{address}"))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            _, log = process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            _, log = process.communicate(timeout=10)
+    assert process.returncode == 0
+    (line,) = [line for line in log.splitlines() if "CreateResponsePlan" in line]
+    assert "ssm_incidents_mock.server POST /createResponsePlan operation=CreateResponsePlan" in line
+    assert "account=123456789012 status=201 latency=" in line
+    assert line[:4].isdigit()  # the time comes first
+
+
+def test_allow_host_and_cors_origin_flags() -> None:
+    command = [sys.executable, "-m", "ssm_incidents_mock", "server", "--port", "0"]
+    process, address = _launch([*command, "--allow-host", "mock", "--cors-origin", "http://localhost:3000"])
+    try:
+        port = address.split(":")[1]
+        for host, expected in (("mock", 200), ("other", 403)):
+            request = urllib.request.Request(
+                f"http://{address}/_ssm_incidents_mock/state",
+                headers={"Host": f"{host}:{port}", "X-SSM-Incidents-Mock": "1"},
+            )
+            try:
+                status = urllib.request.urlopen(request, timeout=10).status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            assert status == expected, host
+        preflight = urllib.request.Request(
+            f"http://{address}/startIncident",
+            method="OPTIONS",
+            headers={"Origin": "http://localhost:3000", "Access-Control-Request-Method": "POST"},
+        )
+        with urllib.request.urlopen(preflight, timeout=10) as response:
+            assert response.headers["Access-Control-Allow-Origin"] == "http://localhost:3000"
+    finally:
+        _finish(process, signal.SIGTERM)

@@ -15,7 +15,12 @@ from ssm_incidents_mock import server as server_module
 from ssm_incidents_mock.server import DRAIN_LIMIT_BYTES, ThreadedSSMIncidentsServer
 from ssm_incidents_mock.wire.rest_json import MAX_BODY_BYTES
 
-JSON = {"Content-Type": "application/json"}
+AUTH = "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/ssm-incidents/aws4_request, SignedHeaders=host, Signature=00"
+SIGNED = {"Authorization": AUTH}
+JSON = {"Content-Type": "application/json", **SIGNED}
+# Raw requests: a loopback Host and a SigV4 Authorization header, as every SDK sends.
+CONTROL = {"X-SSM-Incidents-Mock": "1"}
+HOST = b"Host: 127.0.0.1\r\nAuthorization: " + AUTH.encode() + b"\r\n"
 PLAN_BODY = json.dumps({"name": "plan", "incidentTemplate": {"title": "t", "impact": 3}}).encode()
 
 
@@ -106,7 +111,7 @@ def test_bad_json_bodies_are_validation_errors(port: int, body: bytes, fragment:
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "application/xml"])
 def test_wrong_content_type_is_rejected(port: int, content_type: str) -> None:
     connection = connect(port)
-    answer = send(connection, "POST", "/createResponsePlan", PLAN_BODY, {"Content-Type": content_type})
+    answer = send(connection, "POST", "/createResponsePlan", PLAN_BODY, {**SIGNED, "Content-Type": content_type})
     assert (answer.status, answer.error_type) == (400, "ValidationException")
     assert f"Unsupported Content-Type '{content_type}'" in answer.json["message"]
     still_serving(connection)
@@ -114,7 +119,7 @@ def test_wrong_content_type_is_rejected(port: int, content_type: str) -> None:
 
 @pytest.mark.parametrize("content_type", ["application/json; charset=utf-8", "application/x-amz-json-1.1", None])
 def test_json_content_types_and_none_are_accepted(port: int, content_type: str | None) -> None:
-    headers = {"Content-Type": content_type} if content_type else {}
+    headers = {**SIGNED, "Content-Type": content_type} if content_type else SIGNED
     answer = send(connect(port), "POST", "/listResponsePlans", b'{"maxResults": 5}', headers)
     assert answer.status == 200, answer.json
 
@@ -122,7 +127,7 @@ def test_json_content_types_and_none_are_accepted(port: int, content_type: str |
 @pytest.mark.parametrize("arn", ["arn%FF%FE", "arn%ZZ", "arn%4", "arn%"])
 def test_bad_percent_encoding_in_tags_path(port: int, arn: str) -> None:
     connection = connect(port)
-    answer = send(connection, "GET", f"/tags/{arn}", headers={})
+    answer = send(connection, "GET", f"/tags/{arn}", headers=SIGNED)
     assert (answer.status, answer.error_type) == (400, "ValidationException")
     assert "percent-encoded" in answer.json["message"]
     still_serving(connection)
@@ -130,7 +135,7 @@ def test_bad_percent_encoding_in_tags_path(port: int, arn: str) -> None:
 
 def test_well_encoded_tags_path_reaches_the_operation(port: int) -> None:
     arn = "arn%3Aaws%3Assm-incidents%3A%3A123456789012%3Aresponse-plan%2Fnever-created"
-    answer = send(connect(port), "GET", f"/tags/{arn}", headers={})
+    answer = send(connect(port), "GET", f"/tags/{arn}", headers=SIGNED)
     assert (answer.status, answer.error_type) == (404, "ResourceNotFoundException")
     assert "response-plan/never-created" in answer.json["message"]
 
@@ -155,7 +160,7 @@ def test_unknown_paths_and_methods(port: int, method: str, path: str, status: in
 
 def test_head_gets_headers_without_body(port: int) -> None:
     connection = connect(port)
-    connection.request("HEAD", "/nope")
+    connection.request("HEAD", "/nope", headers=SIGNED)
     response = connection.getresponse()
     assert response.status == 404
     assert response.getheader("x-amzn-ErrorType") == "UnknownOperationException"
@@ -172,8 +177,8 @@ def test_body_over_the_limit_is_refused_and_the_connection_survives(port: int) -
 
 
 def test_body_declared_beyond_the_drain_limit_closes_the_connection(port: int) -> None:
-    head = f"POST /createResponsePlan HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {DRAIN_LIMIT_BYTES + 1}\r\n\r\n"
-    answer = raw_exchange(port, head.encode() + b"{")
+    head = b"POST /createResponsePlan HTTP/1.1\r\n" + HOST + b"Content-Type: application/json\r\n"
+    answer = raw_exchange(port, head + b"Content-Length: %d\r\n\r\n{" % (DRAIN_LIMIT_BYTES + 1))
     assert (answer.status, answer.error_type) == (400, "ValidationException")
     assert "exceeds the maximum size" in answer.json["message"]
     assert answer.headers["connection"] == "close"
@@ -181,7 +186,7 @@ def test_body_declared_beyond_the_drain_limit_closes_the_connection(port: int) -
 
 
 def test_body_shorter_than_its_content_length(port: int) -> None:
-    head = b"POST /startIncident HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+    head = b"POST /startIncident HTTP/1.1\r\n" + HOST + b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
     answer = raw_exchange(port, head + b'{"responsePlanArn":', half_close=True)
     assert (answer.status, answer.error_type) == (400, "ValidationException")
     assert "shorter than its Content-Length" in answer.json["message"]
@@ -191,7 +196,7 @@ def test_body_shorter_than_its_content_length(port: int) -> None:
 @pytest.mark.parametrize("length", ["abc", "-1", "1e3"])
 def test_invalid_content_length(port: int, length: str) -> None:
     answer = raw_exchange(
-        port, f"POST /listResponsePlans HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\n\r\n{{}}".encode()
+        port, b"POST /listResponsePlans HTTP/1.1\r\n" + HOST + f"Content-Length: {length}\r\n\r\n{{}}".encode()
     )
     assert (answer.status, answer.error_type) == (400, "ValidationException")
     assert "Content-Length" in answer.json["message"]
@@ -199,23 +204,31 @@ def test_invalid_content_length(port: int, length: str) -> None:
 
 
 def test_unsupported_transfer_encoding(port: int) -> None:
-    answer = raw_exchange(port, b"POST /listResponsePlans HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n")
+    answer = raw_exchange(port, b"POST /listResponsePlans HTTP/1.1\r\n" + HOST + b"Transfer-Encoding: gzip\r\n\r\n")
     assert (answer.status, answer.error_type) == (400, "ValidationException")
     assert "Transfer-Encoding" in answer.json["message"]
 
 
 def test_chunked_body_is_read(port: int) -> None:
-    send(connect(port), "POST", "/_ssm_incidents_mock/reset", b"")
+    send(connect(port), "POST", "/_ssm_incidents_mock/reset", b"", CONTROL)
     body = json.dumps({"name": "chunked", "incidentTemplate": {"title": "t", "impact": 3}}).encode()
     chunks = b"".join(f"{len(part):x}\r\n".encode() + part + b"\r\n" for part in (body[:10], body[10:]))
-    head = b"POST /createResponsePlan HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    head = (
+        b"POST /createResponsePlan HTTP/1.1\r\n"
+        + HOST
+        + b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
     answer = raw_exchange(port, head + chunks + b"0\r\n\r\n")
     assert answer.status == 201, answer.json
     assert answer.json["arn"].endswith(":response-plan/chunked")
 
 
 def test_malformed_chunked_body(port: int) -> None:
-    head = b"POST /createResponsePlan HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    head = (
+        b"POST /createResponsePlan HTTP/1.1\r\n"
+        + HOST
+        + b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
     answer = raw_exchange(port, head + b"zz\r\n{}\r\n0\r\n\r\n")
     assert (answer.status, answer.error_type) == (400, "ValidationException")
     assert "chunked" in answer.json["message"]
@@ -245,11 +258,13 @@ def test_request_signed_for_another_service(port: int) -> None:
     assert "moto-server" in answer.json["message"]
 
 
-def test_unsigned_request_is_served_with_default_account(port: int) -> None:
-    send(connect(port), "POST", "/_ssm_incidents_mock/reset", b"")
-    answer = send(connect(port), "POST", "/createResponsePlan", PLAN_BODY)
-    assert answer.status == 201
-    assert answer.json["arn"] == "arn:aws:ssm-incidents::123456789012:response-plan/plan"
+def test_unsigned_request_gets_aws_missing_authentication_token(port: int) -> None:
+    # AWS answers an unsigned rest-json request with 403 MissingAuthenticationTokenException (see docs/reliability.md)
+    send(connect(port), "POST", "/_ssm_incidents_mock/reset", b"", CONTROL)
+    answer = send(connect(port), "POST", "/createResponsePlan", PLAN_BODY, {"Content-Type": "application/json"})
+    assert (answer.status, answer.error_type) == (403, "MissingAuthenticationTokenException")
+    assert answer.json == {"message": "Missing Authentication Token"}
+    assert send(connect(port), "POST", "/listResponsePlans", b"{}").json["responsePlanSummaries"] == []
 
 
 def test_absolute_form_request_target(port: int) -> None:
@@ -279,7 +294,7 @@ def test_a_failure_inside_the_server_is_a_json_500(port: int, monkeypatch: pytes
 
 def test_expect_100_continue_is_honoured(port: int) -> None:
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
-        head = b"POST /listResponsePlans HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n"
+        head = b"POST /listResponsePlans HTTP/1.1\r\n" + HOST + b"Content-Length: 2\r\nExpect: 100-continue\r\n\r\n"
         sock.sendall(head)
         interim = b""
         while b"\r\n\r\n" not in interim:
@@ -312,10 +327,12 @@ def test_malformed_headers(port: int, head: bytes, status: int) -> None:
 
 
 def test_header_names_are_case_insensitive_and_folded_lines_join(port: int) -> None:
-    send(connect(port), "POST", "/_ssm_incidents_mock/reset", b"")
+    send(connect(port), "POST", "/_ssm_incidents_mock/reset", b"", CONTROL)
     body = json.dumps({"name": "folded", "incidentTemplate": {"title": "t", "impact": 3}}).encode()
     head = (
-        b"POST /createResponsePlan HTTP/1.1\r\nhost: x\r\nCONTENT-TYPE: application/json\r\n"
+        b"POST /createResponsePlan HTTP/1.1\r\nhost: localhost\r\nauthorization: "
+        + AUTH.encode()
+        + b"\r\nCONTENT-TYPE: application/json\r\n"
         b"X-Folded: first\r\n second\r\ncontent-LENGTH: " + str(len(body)).encode() + b"\r\n\r\n"
     )
     answer = raw_exchange(port, head + body)
@@ -324,7 +341,10 @@ def test_header_names_are_case_insensitive_and_folded_lines_join(port: int) -> N
 
 
 def test_http_1_0_closes_after_the_response(port: int) -> None:
-    answer = raw_exchange(port, b"POST /listResponsePlans HTTP/1.0\r\nContent-Length: 2\r\n\r\n{}")
+    answer = raw_exchange(
+        port,
+        b"POST /listResponsePlans HTTP/1.0\r\nAuthorization: " + AUTH.encode() + b"\r\nContent-Length: 2\r\n\r\n{}",
+    )
     assert answer.status == 200
     assert answer.headers["connection"] == "close"
     assert "responsePlanSummaries" in answer.json

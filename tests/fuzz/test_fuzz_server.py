@@ -142,6 +142,10 @@ MUTATIONS = [
     "json_scalar",
     "huge_number",
     "null_body",
+    "foreign_host",
+    "cross_origin",
+    "folded_headers",
+    "bad_chunk_size",
 ]
 
 
@@ -216,7 +220,11 @@ def mutate(draw: Any, kind: str, method: str, target: str, headers: list[tuple[s
         )
         return sent(method, target, [("Content-Type", ctype)], drop="Content-Type")
     if kind == "bad_length":
-        value = draw(st.sampled_from(["-1", "abc", "1e3", "99999999999", str(len(body) + 5), "", "0x10", "10, 10"]))
+        value = draw(
+            st.sampled_from(
+                ["-1", "abc", "1e3", "99999999999", str(len(body) + 5), "", "0x10", "10, 10", "\xb2", "+2", "1_0"]
+            )
+        )
         return wire(method, target, [*hdrs, ("Content-Length", value)], body)
     if kind == "chunked":
         size = draw(st.integers(1, 4))
@@ -263,6 +271,29 @@ def mutate(draw: Any, kind: str, method: str, target: str, headers: list[tuple[s
             st.sampled_from([b"1e999999", b"9" * 5000, b"-0", b"NaN", b"Infinity", b"1.0", b"-9223372036854775809"])
         )
         return with_length(b'{"maxResults":' + number + b',"impact":' + number + b',"title":' + number + b"}")
+    if kind == "foreign_host":
+        host = draw(st.sampled_from(["evil.example", "10.0.0.1", "localhost.evil", "", "[::2]", "a b", "x:99999"]))
+        kept = [h for h in hdrs if h[0] != "Host"]
+        return wire(method, target, [("Host", host), *kept, ("Content-Length", str(len(body)))], body)
+    if kind == "cross_origin":
+        extra = draw(
+            st.sampled_from(
+                [
+                    [("Origin", "http://evil.example")],
+                    [("Origin", "null")],
+                    [("Sec-Fetch-Site", "cross-site"), ("Sec-Fetch-Mode", "no-cors")],
+                    [("Origin", "http://evil.example"), ("Access-Control-Request-Method", "POST")],
+                ]
+            )
+        )
+        return sent(draw(st.sampled_from([method, "OPTIONS"])), target, extra)
+    if kind == "folded_headers":
+        lines = draw(st.sampled_from([10, 99, 101, 2000]))
+        head = wire(method, target, [*hdrs, ("Content-Length", str(len(body)))], b"")[:-2]
+        return head + b"X-Folded: a\r\n" + b" b\r\n" * lines + b"\r\n" + body
+    if kind == "bad_chunk_size":
+        size = draw(st.sampled_from([b"-1", b"0x2", b"+2", b"0_2", b"-0", b"fffffffffffffffff"]))
+        return wire(method, target, [*hdrs, ("Transfer-Encoding", "chunked")], size + b"\r\n{}\r\n0\r\n\r\n")
     if kind == "null_body":
         return with_length(b"\x00" * draw(st.integers(1, 64)))
     raise AssertionError(kind)

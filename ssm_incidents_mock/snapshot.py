@@ -1,0 +1,90 @@
+"""The whole state as JSON, for debugging, and a reset: what the server's control endpoints answer.
+
+The dump never holds an account's lock for long: it lists the account's records under the lock,
+then renders them in small batches, taking the lock again for each batch, so other requests
+wait at most one batch (not the whole dump, seconds at 100k incidents). Each record is rendered
+consistently; a dump taken while clients write is not a point-in-time copy of all records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from .models import SSMIncidentsBackend, ssmincidents_backends
+from .wire.model import SERVICE_NAME, SPEC
+
+BATCH = 256  # records rendered per hold of the lock
+_T = TypeVar("_T")
+
+
+def reset_state() -> None:
+    """Forget every account's Incident Manager data (other moto services are left alone)."""
+    from moto.core.base_backend import backend_lock
+
+    with backend_lock:
+        ssmincidents_backends.clear()
+
+
+def dump_state() -> dict[str, Any]:
+    """A read-only JSON view of all state: ``{account: {partition: {...}}}``, rendered as the API does."""
+    accounts: dict[str, Any] = {}
+    for account_id, per_partition in list(ssmincidents_backends.items()):
+        for partition, backend in list(per_partition.items()):
+            accounts.setdefault(account_id, {})[partition] = dump_backend(backend)
+    return {"service": SERVICE_NAME, "accounts": accounts}
+
+
+def _render(operation: str, member: str | None, value: Any) -> Any:
+    render = SPEC.operations[operation].render
+    assert render is not None
+    rendered = render({member: value} if member else value)
+    return rendered.get(member) if member else rendered
+
+
+def _batches(items: list[_T]) -> Iterable[list[_T]]:
+    for start in range(0, len(items), BATCH):
+        yield items[start : start + BATCH]
+
+
+def _plan_entry(plan: Any) -> dict[str, Any]:
+    entry: dict[str, Any] = _render("GetResponsePlan", None, plan)
+    if plan.policies:
+        entry["resourcePolicies"] = _render("GetResourcePolicies", "resourcePolicies", list(plan.policies.values()))
+    return entry
+
+
+def _incident_entry(record: Any) -> dict[str, Any]:
+    entry: dict[str, Any] = _render("GetIncidentRecord", "incidentRecord", record)
+    entry["timelineEvents"] = [_render("GetTimelineEvent", "event", event) for event in record.events()]
+    entry["relatedItems"] = _render("ListRelatedItems", "relatedItems", list(record.related_items)) or []
+    return entry
+
+
+def dump_backend(backend: SSMIncidentsBackend) -> dict[str, Any]:
+    """One account and partition, rendered in batches (see the module docstring)."""
+    lock = backend.lock
+    with lock:
+        replication_set = backend.replication_set
+        replication = _render("GetReplicationSet", "replicationSet", replication_set) if replication_set else None
+        plans = list(backend.response_plans.values())
+        records = list(backend.incidents.by_arn.values())
+        tagged = list(backend.tags.items())
+    plan_entries: list[dict[str, Any]] = []
+    for batch in _batches(plans):
+        with lock:
+            plan_entries.extend(_plan_entry(plan) for plan in batch)
+    incident_entries: list[dict[str, Any]] = []
+    for record_batch in _batches(records):
+        with lock:
+            incident_entries.extend(_incident_entry(record) for record in record_batch)
+    tags: dict[str, dict[str, str]] = {}
+    for tag_batch in _batches(tagged):
+        with lock:
+            tags.update((arn, dict(resource_tags)) for arn, resource_tags in tag_batch)
+    return {
+        "replicationSet": replication,
+        "responsePlans": plan_entries,
+        "incidentRecords": incident_entries,
+        "tags": tags,
+    }
