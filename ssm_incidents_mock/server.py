@@ -273,6 +273,20 @@ class RequestHandler(BaseHTTPRequestHandler):
         path, _, query = target.partition("?")
         headers = self.request_headers
         body = self._read_body()
+        # --- dashboard: read-only HTML pages answered by dashboard.handle through werkzeug ----------
+        if path.startswith("/_ssm_incidents_mock/dashboard") or (
+            path == "/" and self.command in ("GET", "HEAD") and "text/html" in headers.get("Accept", "")
+        ):
+            from werkzeug.test import EnvironBuilder
+            from werkzeug.wrappers import Request as WSGIRequest
+
+            from .dashboard import handle as dashboard
+
+            environ = EnvironBuilder(path, query_string=query, method=self.command, headers=list(headers.items()))
+            page = dashboard(WSGIRequest(environ.get_environ()))
+            page_headers = {name: value for name, value in page.headers.items() if name != "Content-Length"}
+            return page.status_code, page_headers, page.get_data()
+        # --- end of dashboard -----------------------------------------------------------------------
         if path.startswith(CONTROL_PREFIX) or path == MOTO_RESET_PATH:
             return control_response(self.command, path)
         if "%" in path and _BAD_PERCENT.search(path):  # invalid UTF-8 after decoding is caught by the parser
