@@ -288,7 +288,7 @@ class SSMIncidentsApp:
         if method in ("GET", "HEAD") and self._wants_dashboard(request, path):
             dashboard = self._dashboard_handler()
             if dashboard is not None:
-                response = dashboard(request)
+                response = dashboard(request, host_checked="Host" in headers)  # checked in _check_access
                 response.headers.setdefault("X-Frame-Options", "DENY")
                 response.headers.setdefault("X-Content-Type-Options", "nosniff")
                 return response
@@ -350,7 +350,7 @@ class SSMIncidentsApp:
             return False
         return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
 
-    def _dashboard_handler(self) -> Callable[[WSGIRequest], WSGIResponse] | None:
+    def _dashboard_handler(self) -> Callable[..., WSGIResponse] | None:
         if self._dashboard is None:
             name = f"{__package__}.dashboard"
             if importlib.util.find_spec(name) is None:  # the dashboard is optional
