@@ -331,6 +331,8 @@ def test_the_server_routes_the_dashboard(plan: str) -> None:
 
 def test_a_host_the_user_allowed_reaches_the_dashboard_too(plan: str) -> None:
     with ThreadedSSMIncidentsServer(allowed_hosts=["incidents.test"]) as server:
-        allowed = urllib.request.Request(server.url + PREFIX, headers={"Host": f"incidents.test:{server.port_number}"})
+        allowed = urllib.request.Request(
+            server.url + OVERVIEW, headers={"Host": f"incidents.test:{server.port_number}"}
+        )
         with urllib.request.urlopen(allowed, timeout=10) as response:
             assert response.status == 200 and "Account 123456789012" in response.read().decode()
