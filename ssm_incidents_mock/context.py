@@ -8,7 +8,7 @@ import sys
 from collections.abc import Mapping
 from functools import lru_cache
 
-from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.core import DEFAULT_ACCOUNT_ID  # type: ignore[attr-defined]  # moto's documented name
 from moto.utilities.utils import get_partition
 
 from . import seam

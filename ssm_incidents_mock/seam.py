@@ -13,6 +13,7 @@ The internals used:
 - ``moto.core.models``: ``MockAWS._nested_count`` / ``_decorate_class``, ``botocore_stubber``,
   ``responses_mock``, ``RESPONSES_METHODS``; ``moto.core.custom_responses_mock.CallbackResponse``;
 - ``moto.core.config.default_user_config`` / ``passthrough_url``: moto's passthrough settings;
+- ``moto.core.base_backend.backend_lock``: held while one service's backends are dropped;
 - ``moto.sts.models.sts_backends`` and ``moto.iam.models.get_account_id_from``: who a key belongs to;
 - ``aiobotocore.endpoint.first_non_none_response`` and ``AioEndpoint._do_get_response``.
 """
@@ -52,6 +53,13 @@ def mock_active() -> bool:
     from moto.core.models import MockAWS
 
     return MockAWS._nested_count > 0
+
+
+def backend_lock() -> Any:
+    """The lock moto holds while it creates or resets backends."""
+    from moto.core.base_backend import backend_lock
+
+    return backend_lock
 
 
 def heal_nesting() -> None:

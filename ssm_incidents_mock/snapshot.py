@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
+from . import seam
 from .models import SSMIncidentsBackend, ssmincidents_backends
 from .wire.model import SERVICE_NAME, SPEC
 
@@ -20,9 +21,7 @@ _T = TypeVar("_T")
 
 def reset_state() -> None:
     """Forget every account's Incident Manager data (other moto services are left alone)."""
-    from moto.core.base_backend import backend_lock
-
-    with backend_lock:
+    with seam.backend_lock():
         ssmincidents_backends.clear()
 
 
