@@ -9,18 +9,12 @@ import pytest
 from botocore.exceptions import ClientError
 
 from ssm_incidents_mock import mock_ssm_incidents
-from tests.conftest import assert_error
-
-TEMPLATE = {"title": "t", "impact": 3}
-
-
-def client(region: str = "us-east-1", **kw: Any) -> Any:
-    return boto3.client("ssm-incidents", region_name=region, **kw)
+from tests.support import TEMPLATE, assert_error, client, create_plan, start_incident
 
 
 def start_one(c: Any, name: str = "p") -> tuple[str, str]:
-    plan = c.create_response_plan(name=name, incidentTemplate=TEMPLATE)["arn"]
-    return plan, c.start_incident(responsePlanArn=plan)["incidentRecordArn"]
+    plan = create_plan(c, name)
+    return plan, start_incident(c, plan)
 
 
 # --------------------------------------------------------------------------- accounts
@@ -45,7 +39,9 @@ def test_assumed_role_acts_in_the_role_account(ssm_incidents: Any) -> None:
     credentials = boto3.client("sts", region_name="us-east-1").assume_role(
         RoleArn="arn:aws:iam::222222222222:role/responder", RoleSessionName="alice"
     )["Credentials"]
-    other = client(
+    other = boto3.client(
+        "ssm-incidents",
+        region_name="us-east-1",
         aws_access_key_id=credentials["AccessKeyId"],
         aws_secret_access_key=credentials["SecretAccessKey"],
         aws_session_token=credentials["SessionToken"],
@@ -111,7 +107,7 @@ def test_region_outside_the_set_sees_nothing(replicated: tuple[str, str, str]) -
     assert outside.list_related_items(incidentRecordArn=incident)["relatedItems"] == []
     assert outside.list_replication_sets()["replicationSetArns"] == [rs]
     # the data is still there for member regions
-    assert client("us-east-1").get_incident_record(arn=incident)["incidentRecord"]["title"] == "t"
+    assert client("us-east-1").get_incident_record(arn=incident)["incidentRecord"]["title"] == TEMPLATE["title"]
 
 
 def test_creates_outside_the_set_need_the_region_in_the_set(replicated: tuple[str, str, str]) -> None:

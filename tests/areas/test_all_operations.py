@@ -17,7 +17,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from ssm_incidents_mock import SSMIncidentsMock
-from tests.output_shape import assert_output_shape, output_problems
+from tests.support.shapes import assert_output_shape, output_problems
 
 MODEL = botocore.session.get_session().get_service_model("ssm-incidents")
 STACK = "arn:aws:cloudformation:us-east-1:123456789012:stack/s/1"

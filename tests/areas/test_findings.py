@@ -7,12 +7,10 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from ssm_incidents_mock import SSMIncidentsMock
-from tests.conftest import assert_error
-from tests.output_shape import assert_output_shape
+from tests.support import assert_error, assert_output_shape, new_incident, unchecked
 
 STACK = "arn:aws:cloudformation:us-east-2:123456789012:stack/my-test-stack/54ae4890-6632-11ee-8958-0ac64example"
 GROUP = "arn:aws:codedeploy:us-east-2:123456789012:deploymentgroup:my-app/my-group"
@@ -20,17 +18,8 @@ START = datetime(2023, 12, 13, 0, 45, 53, 850000, tzinfo=timezone.utc)
 END = datetime(2023, 12, 13, 0, 46, 5, 616000, tzinfo=timezone.utc)
 
 
-def _incident(client: Any) -> str:
-    plans = client.list_response_plans()["responsePlanSummaries"]
-    if plans:
-        plan = plans[0]["arn"]
-    else:
-        plan = client.create_response_plan(name="plan", incidentTemplate={"title": "Outage", "impact": 3})["arn"]
-    return str(client.start_incident(responsePlanArn=plan)["incidentRecordArn"])
-
-
 def test_batch_get_returns_both_kinds_of_details(ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     stack_id = ssm_incidents_mock.add_finding(arn, cloudformation_stack_arn=STACK, start_time=START, end_time=END)
     deploy_id = ssm_incidents_mock.add_finding(
         arn, codedeploy_deployment_group_arn=GROUP, deployment_id="d-RI2EXAMPLE", start_time=START.timestamp()
@@ -52,7 +41,7 @@ def test_batch_get_returns_both_kinds_of_details(ssm_incidents: Any, ssm_inciden
 
 
 def test_batch_get_reports_unknown_ids_per_id(ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     known = ssm_incidents_mock.add_finding(arn, cloudformation_stack_arn=STACK)
     missing = "08c5c945-b204-adaa-f0ef-2f212INVALID"
     out = ssm_incidents.batch_get_incident_findings(incidentRecordArn=arn, findingIds=[missing, known])
@@ -68,7 +57,7 @@ def test_batch_get_reports_unknown_ids_per_id(ssm_incidents: Any, ssm_incidents_
 
 
 def test_batch_get_with_no_ids_answers_two_empty_lists(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     out = ssm_incidents.batch_get_incident_findings(incidentRecordArn=arn, findingIds=[])
     assert out["findings"] == [] and out["errors"] == []
     assert_output_shape("BatchGetIncidentFindings", out)
@@ -77,7 +66,7 @@ def test_batch_get_with_no_ids_answers_two_empty_lists(ssm_incidents: Any) -> No
 def test_finding_of_another_incident_is_not_accessible(
     ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock
 ) -> None:
-    first, second = _incident(ssm_incidents), _incident(ssm_incidents)
+    first, second = new_incident(ssm_incidents), new_incident(ssm_incidents)
     finding = ssm_incidents_mock.add_finding(first, cloudformation_stack_arn=STACK)
     out = ssm_incidents.batch_get_incident_findings(incidentRecordArn=second, findingIds=[finding])
     assert out["findings"] == []
@@ -85,22 +74,22 @@ def test_finding_of_another_incident_is_not_accessible(
 
 
 def test_batch_get_unknown_incident_is_not_found(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents).rsplit("/", 1)[0] + "/11111111-1111-1111-1111-111111111111"
+    arn = new_incident(ssm_incidents).rsplit("/", 1)[0] + "/11111111-1111-1111-1111-111111111111"
     with pytest.raises(ClientError) as exc_info:
         ssm_incidents.batch_get_incident_findings(incidentRecordArn=arn, findingIds=["x"])
     assert assert_error(exc_info, "ResourceNotFoundException", 404, arn)["resourceType"] == "INCIDENT_RECORD"
 
 
 def test_batch_get_more_than_20_ids_is_rejected_server_side(ssm_incidents_mock: SSMIncidentsMock) -> None:
-    client = boto3.client("ssm-incidents", region_name="us-east-1", config=Config(parameter_validation=False))
-    arn = _incident(client)
+    client = unchecked()
+    arn = new_incident(client)
     with pytest.raises(ClientError) as exc_info:
         client.batch_get_incident_findings(incidentRecordArn=arn, findingIds=[f"id-{n}" for n in range(21)])
     assert_error(exc_info, "ValidationException", 400, "'findingIds'", "less than or equal to 20")
 
 
 def test_list_findings_newest_first_and_paged(ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     ids = [ssm_incidents_mock.add_finding(arn, cloudformation_stack_arn=STACK) for _ in range(5)]
     out = ssm_incidents.list_incident_findings(incidentRecordArn=arn)
     assert_output_shape("ListIncidentFindings", out)
@@ -117,7 +106,7 @@ def test_list_findings_newest_first_and_paged(ssm_incidents: Any, ssm_incidents_
 
 
 def test_list_findings_empty_and_unknown_incident(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     out = ssm_incidents.list_incident_findings(incidentRecordArn=arn)
     assert out["findings"] == [] and "nextToken" not in out
     unknown = arn.rsplit("/", 1)[0] + "/11111111-1111-1111-1111-111111111111"
@@ -127,15 +116,15 @@ def test_list_findings_empty_and_unknown_incident(ssm_incidents: Any) -> None:
 
 
 def test_list_findings_max_results_above_20_is_rejected(ssm_incidents_mock: SSMIncidentsMock) -> None:
-    client = boto3.client("ssm-incidents", region_name="us-east-1", config=Config(parameter_validation=False))
-    arn = _incident(client)
+    client = unchecked()
+    arn = new_incident(client)
     with pytest.raises(ClientError) as exc_info:
         client.list_incident_findings(incidentRecordArn=arn, maxResults=21)
     assert_error(exc_info, "ValidationException", 400, "Value '21' at 'maxResults'", "less than or equal to 20")
 
 
 def test_creation_time_can_be_given(ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     created = datetime(2023, 12, 13, 0, 47, 3, 560000, tzinfo=timezone.utc)
     finding = ssm_incidents_mock.add_finding(arn, cloudformation_stack_arn=STACK, creation_time=created)
     got = ssm_incidents.batch_get_incident_findings(incidentRecordArn=arn, findingIds=[finding])["findings"][0]
@@ -154,13 +143,13 @@ def test_creation_time_can_be_given(ssm_incidents: Any, ssm_incidents_mock: SSMI
 def test_add_finding_rejects_bad_arguments(
     ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock, kwargs: dict[str, Any], fragment: str
 ) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     with pytest.raises(ValueError, match=fragment):
         ssm_incidents_mock.add_finding(arn, **kwargs)
 
 
 def test_add_finding_to_unknown_incident_fails(ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock) -> None:
-    arn = _incident(ssm_incidents).rsplit("/", 1)[0] + "/11111111-1111-1111-1111-111111111111"
+    arn = new_incident(ssm_incidents).rsplit("/", 1)[0] + "/11111111-1111-1111-1111-111111111111"
     with pytest.raises(ValueError, match="No incident record"):
         ssm_incidents_mock.add_finding(arn, cloudformation_stack_arn=STACK)
 
@@ -168,7 +157,7 @@ def test_add_finding_to_unknown_incident_fails(ssm_incidents: Any, ssm_incidents
 def test_add_finding_in_another_account(ssm_incidents_mock: SSMIncidentsMock, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MOTO_ACCOUNT_ID", "111122223333")
     client = boto3.client("ssm-incidents", region_name="us-east-1")
-    arn = _incident(client)
+    arn = new_incident(client)
     assert ":111122223333:" in arn
     finding = ssm_incidents_mock.add_finding(arn, cloudformation_stack_arn=STACK)
     assert [f["id"] for f in client.list_incident_findings(incidentRecordArn=arn)["findings"]] == [finding]

@@ -7,25 +7,15 @@ import re
 import time
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.conftest import assert_error
+from tests.support import TEMPLATE, assert_error, create_plan, start_incident, unchecked
 
 SNS = "arn:aws:sns:us-east-1:123456789012:topic"
 SNS2 = "arn:aws:sns:us-east-1:123456789012:other"
 GENERATED_ID = re.compile(r"related-item/[A-Z_]+/[0-9A-F]{32}")
 RECORD_UPDATE = "SSM Incident Record Update"
-
-
-def make_plan(client: Any, name: str = "plan", **template: Any) -> str:
-    incident_template = {"title": "template title", "impact": 3, **template}
-    return str(client.create_response_plan(name=name, incidentTemplate=incident_template)["arn"])
-
-
-def start(client: Any, plan: str, **kw: Any) -> str:
-    return str(client.start_incident(responsePlanArn=plan, **kw)["incidentRecordArn"])
 
 
 def record_of(client: Any, arn: str) -> dict[str, Any]:
@@ -63,7 +53,7 @@ def test_start_incident_copies_the_plan_template(ssm_incidents: Any) -> None:
         },
         chatChannel={"chatbotSns": [SNS2]},
     )["arn"]
-    arn = start(ssm_incidents, plan)
+    arn = start_incident(ssm_incidents, plan)
     assert re.fullmatch(r"arn:aws:ssm-incidents::123456789012:incident-record/web/[0-9a-f-]{36}", arn)
     record = record_of(ssm_incidents, arn)
     assert record["title"] == "web down"
@@ -79,7 +69,7 @@ def test_start_incident_copies_the_plan_template(ssm_incidents: Any) -> None:
 
 
 def test_start_incident_without_optional_template_members(ssm_incidents: Any) -> None:
-    arn = start(ssm_incidents, make_plan(ssm_incidents))
+    arn = start_incident(ssm_incidents, create_plan(ssm_incidents))
     record = record_of(ssm_incidents, arn)
     assert "summary" not in record
     assert "chatChannel" not in record
@@ -87,18 +77,18 @@ def test_start_incident_without_optional_template_members(ssm_incidents: Any) ->
     assert ssm_incidents.list_tags_for_resource(resourceArn=arn)["tags"] == {}
     # a generated dedupe string, id-shaped and different per incident
     assert re.fullmatch(r"[0-9a-f-]{36}", record["dedupeString"])
-    other = record_of(ssm_incidents, start(ssm_incidents, make_plan(ssm_incidents, name="p2")))
+    other = record_of(ssm_incidents, start_incident(ssm_incidents, create_plan(ssm_incidents, name="p2")))
     assert other["dedupeString"] != record["dedupeString"]
 
 
 def test_request_title_and_impact_override_the_template(ssm_incidents: Any) -> None:
-    arn = start(ssm_incidents, make_plan(ssm_incidents), title="from request", impact=1)
+    arn = start_incident(ssm_incidents, create_plan(ssm_incidents), title="from request", impact=1)
     record = record_of(ssm_incidents, arn)
     assert (record["title"], record["impact"]) == ("from request", 1)
 
 
 def test_manual_incident_record_source(ssm_incidents: Any) -> None:
-    record = record_of(ssm_incidents, start(ssm_incidents, make_plan(ssm_incidents)))
+    record = record_of(ssm_incidents, start_incident(ssm_incidents, create_plan(ssm_incidents)))
     caller = "arn:aws:sts::123456789012:user/moto"
     assert record["incidentRecordSource"] == {
         "createdBy": caller,
@@ -111,9 +101,9 @@ def test_manual_incident_record_source(ssm_incidents: Any) -> None:
 
 def test_trigger_details_set_the_source_and_write_a_trigger_event(ssm_incidents: Any) -> None:
     trigger = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:high-cpu"
-    arn = start(
+    arn = start_incident(
         ssm_incidents,
-        make_plan(ssm_incidents),
+        create_plan(ssm_incidents),
         triggerDetails={
             "source": "custom.monitor",
             "timestamp": 1700000000,
@@ -142,14 +132,16 @@ def test_trigger_details_set_the_source_and_write_a_trigger_event(ssm_incidents:
 
 
 def test_trigger_details_without_trigger_arn(ssm_incidents: Any) -> None:
-    arn = start(ssm_incidents, make_plan(ssm_incidents), triggerDetails={"source": "custom.x", "timestamp": 1700000000})
+    arn = start_incident(
+        ssm_incidents, create_plan(ssm_incidents), triggerDetails={"source": "custom.x", "timestamp": 1700000000}
+    )
     source = record_of(ssm_incidents, arn)["incidentRecordSource"]
     assert source["source"] == "custom.x"
     assert "resourceArn" not in source
 
 
 def test_start_writes_the_start_marker_and_the_parent_opsitem(ssm_incidents: Any) -> None:
-    arn = start(ssm_incidents, make_plan(ssm_incidents))
+    arn = start_incident(ssm_incidents, create_plan(ssm_incidents))
     record = record_of(ssm_incidents, arn)
     events = events_of(ssm_incidents, arn)
     assert [e["eventType"] for e in events] == [RECORD_UPDATE, "Custom Event"]  # newest first
@@ -168,7 +160,7 @@ def test_start_writes_the_start_marker_and_the_parent_opsitem(ssm_incidents: Any
     update = ssm_incidents.get_timeline_event(incidentRecordArn=arn, eventId=events[0]["eventId"])["event"]
     data = json.loads(update["eventData"])
     assert data["modifiedBy"] == record["lastModifiedBy"]
-    assert data["incidentTitle"] == "template title"
+    assert data["incidentTitle"] == TEMPLATE["title"]
     [attribute] = data["modifiedAttributes"]
     assert attribute["attributeName"] == "relatedItems"
     assert json.loads(attribute["newValue"]) == {
@@ -190,7 +182,7 @@ def test_related_items_in_the_request_are_attached_with_generated_ids(ssm_incide
             }
         },
     ]
-    arn = start(ssm_incidents, make_plan(ssm_incidents), relatedItems=items)
+    arn = start_incident(ssm_incidents, create_plan(ssm_incidents), relatedItems=items)
     listed = ssm_incidents.list_related_items(incidentRecordArn=arn)["relatedItems"]
     by_type = {item["identifier"]["type"]: item for item in listed}
     assert set(by_type) == {"METRIC", "OTHER", "INVOLVED_RESOURCE", "PARENT"}
@@ -203,48 +195,48 @@ def test_related_items_in_the_request_are_attached_with_generated_ids(ssm_incide
 
 
 def test_template_dedupe_string_folds_into_the_open_incident(ssm_incidents: Any) -> None:
-    plan = make_plan(ssm_incidents, dedupeString="same-cause")
-    first = start(ssm_incidents, plan)
-    assert start(ssm_incidents, plan, title="again") == first
+    plan = create_plan(ssm_incidents, template={"dedupeString": "same-cause"})
+    first = start_incident(ssm_incidents, plan)
+    assert start_incident(ssm_incidents, plan, title="again") == first
     assert len(ssm_incidents.list_incident_records()["incidentRecordSummaries"]) == 1
-    assert record_of(ssm_incidents, first)["title"] == "template title"
+    assert record_of(ssm_incidents, first)["title"] == TEMPLATE["title"]
     ssm_incidents.update_incident_record(arn=first, status="RESOLVED")
-    second = start(ssm_incidents, plan)
+    second = start_incident(ssm_incidents, plan)
     assert second != first
     assert len(ssm_incidents.list_incident_records()["incidentRecordSummaries"]) == 2
-    assert start(ssm_incidents, plan) == second
+    assert start_incident(ssm_incidents, plan) == second
 
 
 def test_plans_without_dedupe_string_always_create_new_incidents(ssm_incidents: Any) -> None:
-    plan = make_plan(ssm_incidents)
-    assert start(ssm_incidents, plan) != start(ssm_incidents, plan)
+    plan = create_plan(ssm_incidents)
+    assert start_incident(ssm_incidents, plan) != start_incident(ssm_incidents, plan)
     assert len(ssm_incidents.list_incident_records()["incidentRecordSummaries"]) == 2
 
 
 def test_client_token_replay_returns_the_same_incident(ssm_incidents: Any) -> None:
-    plan = make_plan(ssm_incidents)
-    first = start(ssm_incidents, plan, clientToken="token-1", title="x")
-    assert start(ssm_incidents, plan, clientToken="token-1", title="x") == first
+    plan = create_plan(ssm_incidents)
+    first = start_incident(ssm_incidents, plan, clientToken="token-1", title="x")
+    assert start_incident(ssm_incidents, plan, clientToken="token-1", title="x") == first
     assert len(ssm_incidents.list_incident_records()["incidentRecordSummaries"]) == 1
     with pytest.raises(ClientError) as exc_info:
-        start(ssm_incidents, plan, clientToken="token-1", title="y")
+        start_incident(ssm_incidents, plan, clientToken="token-1", title="y")
     assert_error(exc_info, "ConflictException", 409, "token-1")
     assert len(ssm_incidents.list_incident_records()["incidentRecordSummaries"]) == 1
-    assert start(ssm_incidents, plan, clientToken="token-2", title="x") != first
+    assert start_incident(ssm_incidents, plan, clientToken="token-2", title="x") != first
 
 
 def test_start_with_unknown_plan_is_not_found(ssm_incidents: Any) -> None:
     missing = "arn:aws:ssm-incidents::123456789012:response-plan/nope"
     with pytest.raises(ClientError) as exc_info:
-        start(ssm_incidents, missing)
+        start_incident(ssm_incidents, missing)
     response = assert_error(exc_info, "ResourceNotFoundException", 404, missing)
     assert response["resourceType"] == "RESPONSE_PLAN"
     assert response["resourceIdentifier"] == missing
 
 
 def test_incident_of_a_deleted_plan_stays(ssm_incidents: Any) -> None:
-    plan = make_plan(ssm_incidents)
-    arn = start(ssm_incidents, plan)
+    plan = create_plan(ssm_incidents)
+    arn = start_incident(ssm_incidents, plan)
     ssm_incidents.delete_response_plan(arn=plan)
     assert record_of(ssm_incidents, arn)["arn"] == arn
 
@@ -266,7 +258,10 @@ def test_unknown_incident_is_not_found_with_type_and_identifier(ssm_incidents: A
 
 
 def test_update_is_partial_and_writes_one_event_listing_the_changes(ssm_incidents: Any) -> None:
-    arn = start(ssm_incidents, make_plan(ssm_incidents, summary="s0", notificationTargets=[{"snsTopicArn": SNS}]))
+    arn = start_incident(
+        ssm_incidents,
+        create_plan(ssm_incidents, template={"summary": "s0", "notificationTargets": [{"snsTopicArn": SNS}]}),
+    )
     before = record_of(ssm_incidents, arn)
     updates_before = len(updates_of(ssm_incidents, arn))
     ssm_incidents.update_incident_record(arn=arn, title="new title", impact=1)
@@ -289,7 +284,7 @@ def test_update_is_partial_and_writes_one_event_listing_the_changes(ssm_incident
 
 
 def test_resolving_sets_resolved_time_and_reopening_clears_it(ssm_incidents: Any) -> None:
-    arn = start(ssm_incidents, make_plan(ssm_incidents))
+    arn = start_incident(ssm_incidents, create_plan(ssm_incidents))
     ssm_incidents.update_incident_record(arn=arn, status="RESOLVED")
     record = record_of(ssm_incidents, arn)
     assert record["status"] == "RESOLVED"
@@ -309,7 +304,7 @@ def test_chat_channel_empty_removes_it_and_targets_replace(ssm_incidents: Any) -
         incidentTemplate={"title": "t", "impact": 3, "notificationTargets": [{"snsTopicArn": SNS}]},
         chatChannel={"chatbotSns": [SNS]},
     )["arn"]
-    arn = start(ssm_incidents, plan)
+    arn = start_incident(ssm_incidents, plan)
     ssm_incidents.update_incident_record(
         arn=arn, chatChannel={"empty": {}}, notificationTargets=[{"snsTopicArn": SNS2}]
     )
@@ -326,7 +321,7 @@ def test_chat_channel_empty_removes_it_and_targets_replace(ssm_incidents: Any) -
 
 
 def test_update_without_changes_writes_no_event(ssm_incidents: Any) -> None:
-    arn = start(ssm_incidents, make_plan(ssm_incidents))
+    arn = start_incident(ssm_incidents, create_plan(ssm_incidents))
     before = record_of(ssm_incidents, arn)
     count = len(events_of(ssm_incidents, arn))
     ssm_incidents.update_incident_record(arn=arn, title=before["title"], impact=before["impact"])
@@ -335,7 +330,7 @@ def test_update_without_changes_writes_no_event(ssm_incidents: Any) -> None:
 
 
 def test_update_client_token_replay_and_conflict(ssm_incidents: Any) -> None:
-    arn = start(ssm_incidents, make_plan(ssm_incidents))
+    arn = start_incident(ssm_incidents, create_plan(ssm_incidents))
     ssm_incidents.update_incident_record(arn=arn, title="a", clientToken="u1")
     count = len(events_of(ssm_incidents, arn))
     ssm_incidents.update_incident_record(arn=arn, title="a", clientToken="u1")
@@ -351,8 +346,8 @@ def test_update_client_token_replay_and_conflict(ssm_incidents: Any) -> None:
 
 @pytest.fixture
 def three(ssm_incidents: Any) -> list[str]:
-    plan = make_plan(ssm_incidents)
-    arns = [start(ssm_incidents, plan, impact=impact) for impact in (1, 2, 3)]
+    plan = create_plan(ssm_incidents)
+    arns = [start_incident(ssm_incidents, plan, impact=impact) for impact in (1, 2, 3)]
     ssm_incidents.update_incident_record(arn=arns[1], status="RESOLVED")
     return arns
 
@@ -407,27 +402,20 @@ def test_list_paging(ssm_incidents: Any, three: list[str]) -> None:
     assert "nextToken" not in rest
     pages = ssm_incidents.get_paginator("list_incident_records").paginate(PaginationConfig={"PageSize": 1})
     assert [s["arn"] for p in pages for s in p["incidentRecordSummaries"]] == three[::-1]
-    unchecked = boto3.client("ssm-incidents", region_name="us-east-1", config=_no_validation())
     for bad in (0, 101):
         with pytest.raises(ClientError) as exc_info:
-            unchecked.list_incident_records(maxResults=bad)
+            unchecked().list_incident_records(maxResults=bad)
         assert_error(exc_info, "ValidationException", 400, f"Value '{bad}' at 'maxResults'")
     with pytest.raises(ClientError) as exc_info:
         ssm_incidents.list_incident_records(maxResults=2, nextToken=page["nextToken"] + "x")
     assert_error(exc_info, "ValidationException", 400, "nextToken")
 
 
-def _no_validation() -> Any:
-    from botocore.config import Config
-
-    return Config(parameter_validation=False)
-
-
 # --------------------------------------------------------------------------- Delete
 
 
 def test_delete_incident_record(ssm_incidents: Any) -> None:
-    arn = start(ssm_incidents, make_plan(ssm_incidents, incidentTags={"k": "v"}))
+    arn = start_incident(ssm_incidents, create_plan(ssm_incidents, template={"incidentTags": {"k": "v"}}))
     response = ssm_incidents.delete_incident_record(arn=arn)
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 204
     with pytest.raises(ClientError) as exc_info:
@@ -441,17 +429,17 @@ def test_delete_incident_record(ssm_incidents: Any) -> None:
 
 
 def test_deleting_an_open_deduped_incident_lets_a_new_one_start(ssm_incidents: Any) -> None:
-    plan = make_plan(ssm_incidents, dedupeString="d")
-    first = start(ssm_incidents, plan)
+    plan = create_plan(ssm_incidents, template={"dedupeString": "d"})
+    first = start_incident(ssm_incidents, plan)
     ssm_incidents.delete_incident_record(arn=first)
-    assert start(ssm_incidents, plan) != first
+    assert start_incident(ssm_incidents, plan) != first
 
 
 # --------------------------------------------------------------------------- ListTimelineEvents
 
 
 def test_timeline_is_newest_first_and_pages(ssm_incidents: Any) -> None:
-    arn = start(ssm_incidents, make_plan(ssm_incidents))
+    arn = start_incident(ssm_incidents, create_plan(ssm_incidents))
     for i in range(5):
         ssm_incidents.update_incident_record(arn=arn, title=f"t{i}")
     events = events_of(ssm_incidents, arn)
@@ -479,9 +467,9 @@ def test_tokens_belong_to_their_operation_and_request(ssm_incidents: Any, three:
 
 
 def test_a_deduplicated_trigger_is_recorded_on_the_open_incident(ssm_incidents: Any) -> None:
-    plan = make_plan(ssm_incidents, dedupeString="alarm")
-    first = start(ssm_incidents, plan, triggerDetails={"source": "custom.mon", "timestamp": 1700000000})
-    again = start(
+    plan = create_plan(ssm_incidents, template={"dedupeString": "alarm"})
+    first = start_incident(ssm_incidents, plan, triggerDetails={"source": "custom.mon", "timestamp": 1700000000})
+    again = start_incident(
         ssm_incidents,
         plan,
         triggerDetails={"source": "custom.mon", "timestamp": 1700000060},
@@ -501,28 +489,28 @@ def test_a_deduplicated_trigger_is_recorded_on_the_open_incident(ssm_incidents: 
 
 
 def test_dedupe_follows_the_oldest_open_incident(ssm_incidents: Any) -> None:
-    plan = make_plan(ssm_incidents, dedupeString="d")
-    a = start(ssm_incidents, plan)
+    plan = create_plan(ssm_incidents, template={"dedupeString": "d"})
+    a = start_incident(ssm_incidents, plan)
     ssm_incidents.update_incident_record(arn=a, status="RESOLVED")
-    b = start(ssm_incidents, plan)
+    b = start_incident(ssm_incidents, plan)
     ssm_incidents.update_incident_record(arn=a, status="OPEN")  # reopened: two OPEN incidents share "d"
-    assert start(ssm_incidents, plan) == a
+    assert start_incident(ssm_incidents, plan) == a
     ssm_incidents.update_incident_record(arn=a, status="RESOLVED")
-    assert start(ssm_incidents, plan) == b
+    assert start_incident(ssm_incidents, plan) == b
     ssm_incidents.delete_incident_record(arn=b)
-    assert start(ssm_incidents, plan) not in (a, b)
+    assert start_incident(ssm_incidents, plan) not in (a, b)
 
 
 def test_repeated_related_items_in_the_request_are_attached_once(ssm_incidents: Any) -> None:
     item = {"identifier": {"type": "OTHER", "value": {"url": "https://example.com"}}, "title": "x"}
-    arn = start(ssm_incidents, make_plan(ssm_incidents), relatedItems=[item, item])
+    arn = start_incident(ssm_incidents, create_plan(ssm_incidents), relatedItems=[item, item])
     types = [i["identifier"]["type"] for i in ssm_incidents.list_related_items(incidentRecordArn=arn)["relatedItems"]]
     assert sorted(types) == ["OTHER", "PARENT"]
 
 
 def test_generated_dedupe_string_is_id_shaped_stable_and_per_incident(ssm_incidents: Any) -> None:
-    plan = make_plan(ssm_incidents)
-    first, second = start(ssm_incidents, plan), start(ssm_incidents, plan)
+    plan = create_plan(ssm_incidents)
+    first, second = start_incident(ssm_incidents, plan), start_incident(ssm_incidents, plan)
     dedupe = record_of(ssm_incidents, first)["dedupeString"]
     assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", dedupe)
     assert dedupe != first.rsplit("/", 1)[1]
@@ -531,8 +519,8 @@ def test_generated_dedupe_string_is_id_shaped_stable_and_per_incident(ssm_incide
 
 
 def test_client_token_replay_compares_input_not_its_spelling(ssm_incidents: Any) -> None:
-    plan = make_plan(ssm_incidents)
-    first = start(ssm_incidents, plan, clientToken="token-order", title="x", impact=2)
+    plan = create_plan(ssm_incidents)
+    first = start_incident(ssm_incidents, plan, clientToken="token-order", title="x", impact=2)
     # the same members sent in another order serialize to other bytes: still the same input
     again = ssm_incidents.start_incident(impact=2, title="x", responsePlanArn=plan, clientToken="token-order")
     assert again["incidentRecordArn"] == first

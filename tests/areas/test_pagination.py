@@ -13,15 +13,12 @@ from datetime import datetime, timezone
 from itertools import count
 from typing import Any
 
-import boto3
 import botocore.session
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from ssm_incidents_mock import SSMIncidentsMock
-from tests.conftest import assert_error
-from tests.output_shape import assert_output_shape
+from tests.support import assert_error, assert_output_shape, unchecked
 
 MODEL = botocore.session.get_session().get_service_model("ssm-incidents")
 PAGINATORS: dict[str, Any] = botocore.session.get_session().get_paginator_model("ssm-incidents")._paginator_config
@@ -210,7 +207,7 @@ def test_max_results_limits_of_the_model(world: World, operation: str) -> None:
     method = getattr(world.client, _method(operation))
     assert len(method(maxResults=low, **kwargs)[_result_key(operation)]) == min(low, len(keys))
     assert len(method(maxResults=high, **kwargs)[_result_key(operation)]) == min(high, len(keys))
-    raw = boto3.client("ssm-incidents", region_name="us-east-1", config=Config(parameter_validation=False))
+    raw = unchecked()
     raw_method = getattr(raw, _method(operation))
     for bad, words in ((high + 1, f"less than or equal to {high}"), (low - 1, f"greater than or equal to {low}")):
         with pytest.raises(ClientError) as exc_info:
@@ -288,7 +285,7 @@ def test_token_of_another_request_is_rejected(
 
 
 def test_token_longer_than_the_model_allows_is_rejected(ssm_incidents_mock: SSMIncidentsMock) -> None:
-    raw = boto3.client("ssm-incidents", region_name="us-east-1", config=Config(parameter_validation=False))
+    raw = unchecked()
     with pytest.raises(ClientError) as exc_info:
         raw.list_response_plans(nextToken="x" * 2001)
     assert_error(exc_info, "ValidationException", 400, "'nextToken'", "less than or equal to 2000")

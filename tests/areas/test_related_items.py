@@ -6,24 +6,16 @@ import json
 import re
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from tests.conftest import assert_error
-from tests.output_shape import assert_output_shape
+from tests.support import assert_error, assert_output_shape, new_incident, unchecked
 
 GENERATED_ID = re.compile(
     r"related-item/(ANALYSIS|INCIDENT|METRIC|PARENT|ATTACHMENT|OTHER|AUTOMATION|INVOLVED_RESOURCE|TASK)/[0-9A-F]{32}"
 )
 DASHBOARD = {"type": "METRIC", "value": {"url": "https://console.aws.amazon.com/cloudwatch/home#dashboards:name=db"}}
 RUNBOOK = {"type": "AUTOMATION", "value": {"arn": "arn:aws:ssm:us-east-1:123456789012:automation-execution/abc"}}
-
-
-def _incident(client: Any) -> str:
-    plan = client.create_response_plan(name="plan", incidentTemplate={"title": "Outage", "impact": 3})["arn"]
-    return str(client.start_incident(responsePlanArn=plan)["incidentRecordArn"])
 
 
 def _items(client: Any, arn: str, **kw: Any) -> list[dict[str, Any]]:
@@ -48,7 +40,7 @@ def _record_updates(client: Any, arn: str) -> list[dict[str, Any]]:
 
 
 def test_new_incident_has_its_parent_ops_item(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     items = _items(ssm_incidents, arn)
     assert [i["identifier"]["type"] for i in items] == ["PARENT"]
     assert items[0]["title"] == "parentItem"
@@ -56,7 +48,7 @@ def test_new_incident_has_its_parent_ops_item(ssm_incidents: Any) -> None:
 
 
 def test_add_lists_newest_first_with_generated_id(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     _add(ssm_incidents, arn, DASHBOARD, "Dashboard")
     _add(ssm_incidents, arn, RUNBOOK)
     items = _items(ssm_incidents, arn)
@@ -70,7 +62,7 @@ def test_add_lists_newest_first_with_generated_id(ssm_incidents: Any) -> None:
 
 
 def test_all_value_kinds_can_be_added(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     values = [
         {"type": "OTHER", "value": {"arn": "arn:aws:s3:::bucket"}},
         {"type": "ATTACHMENT", "value": {"url": "https://example.com/a"}},
@@ -84,7 +76,7 @@ def test_all_value_kinds_can_be_added(ssm_incidents: Any) -> None:
 
 
 def test_add_writes_a_record_update_event_with_the_update_as_json_text(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     before = ssm_incidents.get_incident_record(arn=arn)["incidentRecord"]["lastModifiedTime"]
     count = len(_record_updates(ssm_incidents, arn))
     _add(ssm_incidents, arn, DASHBOARD, "Dashboard")
@@ -105,7 +97,7 @@ def test_add_writes_a_record_update_event_with_the_update_as_json_text(ssm_incid
 
 
 def test_remove_by_identifier_and_its_record_update(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     _add(ssm_incidents, arn, DASHBOARD, "Dashboard")
     generated = _items(ssm_incidents, arn)[0]["generatedId"]
     out = ssm_incidents.update_related_items(incidentRecordArn=arn, relatedItemsUpdate={"itemToRemove": DASHBOARD})
@@ -118,14 +110,14 @@ def test_remove_by_identifier_and_its_record_update(ssm_incidents: Any) -> None:
 
 
 def test_remove_parent_item(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     parent = _items(ssm_incidents, arn)[0]["identifier"]
     ssm_incidents.update_related_items(incidentRecordArn=arn, relatedItemsUpdate={"itemToRemove": parent})
     assert _items(ssm_incidents, arn) == []
 
 
 def test_duplicate_add_is_a_conflict_and_changes_nothing(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     _add(ssm_incidents, arn, DASHBOARD, "Dashboard")
     items = _items(ssm_incidents, arn)
     with pytest.raises(ClientError) as exc_info:
@@ -135,14 +127,14 @@ def test_duplicate_add_is_a_conflict_and_changes_nothing(ssm_incidents: Any) -> 
 
 
 def test_same_value_with_other_type_is_another_item(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     _add(ssm_incidents, arn, DASHBOARD)
     _add(ssm_incidents, arn, {"type": "OTHER", "value": DASHBOARD["value"]})
     assert len(_items(ssm_incidents, arn)) == 3
 
 
 def test_remove_missing_item_is_not_found(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     count = len(_record_updates(ssm_incidents, arn))
     with pytest.raises(ClientError) as exc_info:
         ssm_incidents.update_related_items(incidentRecordArn=arn, relatedItemsUpdate={"itemToRemove": RUNBOOK})
@@ -152,7 +144,7 @@ def test_remove_missing_item_is_not_found(ssm_incidents: Any) -> None:
 
 
 def test_generated_id_sent_on_add_is_ignored(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     mine = "related-item/METRIC/" + "A" * 32
     ssm_incidents.update_related_items(
         incidentRecordArn=arn, relatedItemsUpdate={"itemToAdd": {"identifier": DASHBOARD, "generatedId": mine}}
@@ -163,15 +155,15 @@ def test_generated_id_sent_on_add_is_ignored(ssm_incidents: Any) -> None:
 
 
 def test_update_on_unknown_incident_is_not_found(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents).rsplit("/", 1)[0] + "/11111111-1111-1111-1111-111111111111"
+    arn = new_incident(ssm_incidents).rsplit("/", 1)[0] + "/11111111-1111-1111-1111-111111111111"
     with pytest.raises(ClientError) as exc_info:
         _add(ssm_incidents, arn, DASHBOARD)
     assert assert_error(exc_info, "ResourceNotFoundException", 404, arn)["resourceType"] == "INCIDENT_RECORD"
 
 
 def test_update_validates_union_and_patterns_server_side(ssm_incidents_mock: Any) -> None:
-    client = boto3.client("ssm-incidents", region_name="us-east-1", config=Config(parameter_validation=False))
-    arn = _incident(client)
+    client = unchecked()
+    arn = new_incident(client)
     with pytest.raises(ClientError) as exc_info:
         client.update_related_items(
             incidentRecordArn=arn,
@@ -187,14 +179,14 @@ def test_update_validates_union_and_patterns_server_side(ssm_incidents_mock: Any
 
 
 def test_list_unknown_incident_is_empty(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents).rsplit("/", 1)[0] + "/11111111-1111-1111-1111-111111111111"
+    arn = new_incident(ssm_incidents).rsplit("/", 1)[0] + "/11111111-1111-1111-1111-111111111111"
     out = ssm_incidents.list_related_items(incidentRecordArn=arn)
     assert out["relatedItems"] == []
     assert "nextToken" not in out
 
 
 def test_list_pages_and_returns_each_item_once(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     for n in range(6):
         _add(ssm_incidents, arn, {"type": "OTHER", "value": {"url": f"https://example.com/{n}"}})
     everything = [i["generatedId"] for i in _items(ssm_incidents, arn)]
@@ -217,7 +209,7 @@ def test_start_incident_related_items_are_listed_with_generated_ids(ssm_incident
 
 
 def test_the_add_event_of_a_removed_item_still_reads_as_written(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     _add(ssm_incidents, arn, DASHBOARD, "Dashboard")
     generated = _items(ssm_incidents, arn)[0]["generatedId"]
     added = _record_updates(ssm_incidents, arn)[0]
@@ -228,7 +220,7 @@ def test_the_add_event_of_a_removed_item_still_reads_as_written(ssm_incidents: A
 
 
 def test_generated_ids_differ_between_incidents_and_re_adds(ssm_incidents: Any) -> None:
-    first = _incident(ssm_incidents)
+    first = new_incident(ssm_incidents)
     plan = ssm_incidents.list_response_plans()["responsePlanSummaries"][0]["arn"]
     second = ssm_incidents.start_incident(responsePlanArn=plan)["incidentRecordArn"]
     _add(ssm_incidents, first, DASHBOARD)

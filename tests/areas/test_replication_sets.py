@@ -7,10 +7,9 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError, WaiterError
 
-from tests.conftest import assert_error
+from tests.support import assert_error, unchecked
 
 KEY_EAST_1 = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
 KEY_WEST_2 = "arn:aws:kms:us-west-2:123456789012:key/66666666-7777-8888-9999-000000000000"
@@ -34,10 +33,6 @@ def count_calls(client: Any, operation: str) -> list[str]:
     calls: list[str] = []
     client.meta.events.register(f"before-call.ssm-incidents.{operation}", lambda **_: calls.append(operation))
     return calls
-
-
-def unvalidated(region: str = "us-east-1") -> Any:
-    return boto3.client("ssm-incidents", region_name=region, config=Config(parameter_validation=False))
 
 
 def add_region(name: str, key: str | None = None) -> list[dict[str, Any]]:
@@ -98,7 +93,7 @@ def test_list_replication_sets_is_empty_without_a_set_and_pages(ssm_incidents: A
 
 def test_list_replication_sets_rejects_max_results_out_of_range(ssm_incidents: Any) -> None:
     with pytest.raises(ClientError) as exc_info:
-        unvalidated().list_replication_sets(maxResults=101)
+        unchecked().list_replication_sets(maxResults=101)
     assert_error(exc_info, "ValidationException", 400, "at 'maxResults'", "less than or equal to 100")
 
 
@@ -189,7 +184,7 @@ def test_update_takes_exactly_one_action(ssm_incidents: Any) -> None:
         ssm_incidents.update_replication_set(arn=arn, actions=add_region("us-west-2") + add_region("eu-west-1"))
     assert_error(exc_info, "ValidationException", 400, "at 'actions'", "less than or equal to 1")
     with pytest.raises(ClientError) as exc_info:
-        unvalidated().update_replication_set(arn=arn, actions=[])
+        unchecked().update_replication_set(arn=arn, actions=[])
     assert_error(exc_info, "ValidationException", 400, "at 'actions'", "greater than or equal to 1")
     assert set(get_set(ssm_incidents, arn)["regionMap"]) == {"us-east-1"}
 
@@ -204,7 +199,7 @@ def test_update_takes_exactly_one_action(ssm_incidents: Any) -> None:
 def test_an_action_sets_exactly_one_member(ssm_incidents: Any, action: dict[str, Any]) -> None:
     arn = create_set(ssm_incidents)
     with pytest.raises(ClientError) as exc_info:
-        unvalidated().update_replication_set(arn=arn, actions=[action])
+        unchecked().update_replication_set(arn=arn, actions=[action])
     assert_error(exc_info, "ValidationException", 400, "at 'actions.1.member'", "exactly one member")
     assert set(get_set(ssm_incidents, arn)["regionMap"]) == {"us-east-1"}
 

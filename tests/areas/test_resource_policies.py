@@ -10,7 +10,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.conftest import assert_error
+from tests.support import assert_error
 
 PLAN_PREFIX = "arn:aws:ssm-incidents::123456789012:response-plan/"
 
@@ -30,12 +30,6 @@ def policy_for(account: str, sid: str = "share") -> str:
             ],
         }
     )
-
-
-@pytest.fixture
-def plan(ssm_incidents: Any) -> str:
-    arn: str = ssm_incidents.create_response_plan(name="plan", incidentTemplate={"title": "t", "impact": 3})["arn"]
-    return arn
 
 
 def policies_of(client: Any, arn: str) -> list[dict[str, str]]:

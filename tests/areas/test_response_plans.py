@@ -5,12 +5,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from tests.conftest import assert_error
+from tests.support import TEMPLATE, assert_error, create_plan, unchecked
 
 SNS = "arn:aws:sns:us-east-1:123456789012:"
 CONTACT = "arn:aws:ssm-contacts:us-east-1:123456789012:contact/"
@@ -59,19 +57,10 @@ def create_full_plan(client: Any) -> str:
     return arn
 
 
-def create_plan(client: Any, name: str = "plan", **extra: Any) -> str:
-    arn: str = client.create_response_plan(name=name, incidentTemplate={"title": "t", "impact": 3}, **extra)["arn"]
-    return arn
-
-
 def get_plan(client: Any, arn: str) -> dict[str, Any]:
     plan = dict(client.get_response_plan(arn=arn))
     plan.pop("ResponseMetadata")
     return plan
-
-
-def unvalidated() -> Any:
-    return boto3.client("ssm-incidents", region_name="us-east-1", config=Config(parameter_validation=False))
 
 
 # --- create / get -----------------------------------------------------------------------------
@@ -95,7 +84,7 @@ def test_minimal_plan_omits_unset_members(ssm_incidents: Any) -> None:
     assert get_plan(ssm_incidents, arn) == {
         "arn": arn,
         "name": "plan",
-        "incidentTemplate": {"title": "t", "impact": 3},
+        "incidentTemplate": TEMPLATE,
     }
 
 
@@ -175,7 +164,7 @@ def test_list_pages_with_max_results(ssm_incidents: Any) -> None:
 @pytest.mark.parametrize(("value", "fragment"), [(0, "greater than or equal to 1"), (101, "less than or equal to 100")])
 def test_list_rejects_max_results_out_of_range(ssm_incidents: Any, value: int, fragment: str) -> None:
     with pytest.raises(ClientError) as exc_info:
-        unvalidated().list_response_plans(maxResults=value)
+        unchecked().list_response_plans(maxResults=value)
     assert_error(exc_info, "ValidationException", 400, "at 'maxResults'", fragment)
 
 

@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from ssm_incidents_mock import SSMIncidentsMock
-from tests.conftest import assert_error
+from tests.support import assert_error
 
 PREFIX = "arn:aws:ssm-incidents::123456789012:"
 

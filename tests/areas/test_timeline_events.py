@@ -9,18 +9,11 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from tests.conftest import assert_error
-from tests.output_shape import assert_output_shape
+from tests.support import Clock, assert_error, assert_output_shape, new_incident, unchecked
 
 T0 = datetime(2024, 1, 1, 12, 0, tzinfo=timezone.utc)
-
-
-def _incident(client: Any, name: str = "plan") -> str:
-    plan = client.create_response_plan(name=name, incidentTemplate={"title": "Outage", "impact": 3})["arn"]
-    return str(client.start_incident(responsePlanArn=plan)["incidentRecordArn"])
 
 
 def _create(
@@ -46,7 +39,7 @@ def _epoch(value: datetime) -> float:
 
 
 def test_create_returns_201_and_get_returns_the_event(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     refs = [{"resource": arn}]
     out = ssm_incidents.create_timeline_event(
         incidentRecordArn=arn, eventTime=T0, eventType="Note", eventData='"New Note"', eventReferences=refs
@@ -65,7 +58,7 @@ def test_create_returns_201_and_get_returns_the_event(ssm_incidents: Any) -> Non
 
 
 def test_create_accepts_custom_event_and_related_item_reference(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     item_id = ssm_incidents.list_related_items(incidentRecordArn=arn)["relatedItems"][0]["generatedId"]
     event_id = _create(ssm_incidents, arn, eventReferences=[{"relatedItemId": item_id}])
     got = ssm_incidents.get_timeline_event(incidentRecordArn=arn, eventId=event_id)["event"]
@@ -74,14 +67,14 @@ def test_create_accepts_custom_event_and_related_item_reference(ssm_incidents: A
 
 
 def test_event_time_may_lie_before_the_incident_and_is_kept(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     old = datetime(2020, 10, 1, 20, 30, tzinfo=timezone.utc)
     event_id = _create(ssm_incidents, arn, when=old)
     assert ssm_incidents.get_timeline_event(incidentRecordArn=arn, eventId=event_id)["event"]["eventTime"] == old
 
 
 def test_create_does_not_change_the_record(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     before = ssm_incidents.get_incident_record(arn=arn)["incidentRecord"]["lastModifiedTime"]
     count = len(_summaries(ssm_incidents, arn))
     _create(ssm_incidents, arn)
@@ -91,14 +84,14 @@ def test_create_does_not_change_the_record(ssm_incidents: Any) -> None:
 
 @pytest.mark.parametrize("event_type", ["SSM Incident Record Update", "custom event", "Other"])
 def test_create_rejects_types_callers_may_not_create(ssm_incidents: Any, event_type: str) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     with pytest.raises(ClientError) as exc_info:
         _create(ssm_incidents, arn, kind=event_type)
     assert_error(exc_info, "ValidationException", 400, event_type, "Custom Event, Note")
 
 
 def test_create_on_unknown_incident_is_not_found(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents) + "0"
+    arn = new_incident(ssm_incidents) + "0"
     with pytest.raises(ClientError) as exc_info:
         _create(ssm_incidents, arn)
     response = assert_error(exc_info, "ResourceNotFoundException", 404, arn)
@@ -106,8 +99,8 @@ def test_create_on_unknown_incident_is_not_found(ssm_incidents: Any) -> None:
 
 
 def test_create_validates_model_limits_server_side(ssm_incidents_mock: Any) -> None:
-    client = boto3.client("ssm-incidents", region_name="us-east-1", config=Config(parameter_validation=False))
-    arn = _incident(client)
+    client = unchecked()
+    arn = new_incident(client)
     with pytest.raises(ClientError) as exc_info:
         client.create_timeline_event(
             incidentRecordArn=arn,
@@ -120,7 +113,7 @@ def test_create_validates_model_limits_server_side(ssm_incidents_mock: Any) -> N
 
 
 def test_get_unknown_event_is_not_found_with_type_timeline_event(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     missing = "00000000-0000-0000-0000-000000000000"
     with pytest.raises(ClientError) as exc_info:
         ssm_incidents.get_timeline_event(incidentRecordArn=arn, eventId=missing)
@@ -130,7 +123,7 @@ def test_get_unknown_event_is_not_found_with_type_timeline_event(ssm_incidents: 
 
 
 def test_get_on_unknown_incident_is_not_found(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     event_id = _create(ssm_incidents, arn)
     other = arn[:-1] + ("0" if arn[-1] != "0" else "1")
     with pytest.raises(ClientError) as exc_info:
@@ -139,7 +132,7 @@ def test_get_on_unknown_incident_is_not_found(ssm_incidents: Any) -> None:
 
 
 def test_start_incident_writes_automatic_events_that_can_be_read(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     types = {e["eventType"] for e in _summaries(ssm_incidents, arn)}
     assert "SSM Incident Record Update" in types
     update = next(e for e in _summaries(ssm_incidents, arn) if e["eventType"] == "SSM Incident Record Update")
@@ -151,11 +144,13 @@ def test_start_incident_writes_automatic_events_that_can_be_read(ssm_incidents: 
 # --------------------------------------------------------------------------- update
 
 
-def test_update_is_partial_and_moves_event_updated_time(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+def test_update_is_partial_and_moves_event_updated_time(ssm_incidents: Any, clock: Clock) -> None:
+    arn = new_incident(ssm_incidents)
     event_id = _create(ssm_incidents, arn, data='"first"', eventReferences=[{"resource": arn}])
     before = ssm_incidents.get_timeline_event(incidentRecordArn=arn, eventId=event_id)["event"]
+    assert before["eventUpdatedTime"] == datetime.fromtimestamp(clock.now, timezone.utc)
     later = datetime(2024, 1, 1, 13, 0, tzinfo=timezone.utc)
+    updated_at = clock.advance(90.5)
     out = ssm_incidents.update_timeline_event(incidentRecordArn=arn, eventId=event_id, eventTime=later)
     assert out["ResponseMetadata"]["HTTPStatusCode"] == 204
     after = ssm_incidents.get_timeline_event(incidentRecordArn=arn, eventId=event_id)["event"]
@@ -163,7 +158,7 @@ def test_update_is_partial_and_moves_event_updated_time(ssm_incidents: Any) -> N
     assert after["eventData"] == '"first"'
     assert after["eventType"] == "Custom Event"
     assert after["eventReferences"] == [{"resource": arn}]
-    assert after["eventUpdatedTime"] >= before["eventUpdatedTime"]
+    assert after["eventUpdatedTime"] == datetime.fromtimestamp(updated_at, timezone.utc)
 
     ssm_incidents.update_timeline_event(incidentRecordArn=arn, eventId=event_id, eventData='"second"', eventType="Note")
     again = ssm_incidents.get_timeline_event(incidentRecordArn=arn, eventId=event_id)["event"]
@@ -171,7 +166,7 @@ def test_update_is_partial_and_moves_event_updated_time(ssm_incidents: Any) -> N
 
 
 def test_update_event_references_replaces_the_list_and_empty_clears(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     event_id = _create(ssm_incidents, arn, eventReferences=[{"resource": arn}])
     item_id = ssm_incidents.list_related_items(incidentRecordArn=arn)["relatedItems"][0]["generatedId"]
     ssm_incidents.update_timeline_event(
@@ -185,7 +180,7 @@ def test_update_event_references_replaces_the_list_and_empty_clears(ssm_incident
 
 
 def test_update_the_start_marker_custom_event_is_allowed(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     marker = next(e for e in _summaries(ssm_incidents, arn) if e["eventType"] == "Custom Event")
     ssm_incidents.update_timeline_event(incidentRecordArn=arn, eventId=marker["eventId"], eventTime=T0)
     assert (
@@ -194,7 +189,7 @@ def test_update_the_start_marker_custom_event_is_allowed(ssm_incidents: Any) -> 
 
 
 def test_update_automatic_event_is_rejected(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     auto = next(e for e in _summaries(ssm_incidents, arn) if e["eventType"].startswith("SSM "))
     with pytest.raises(ClientError) as exc_info:
         ssm_incidents.update_timeline_event(incidentRecordArn=arn, eventId=auto["eventId"], eventData='"x"')
@@ -202,7 +197,7 @@ def test_update_automatic_event_is_rejected(ssm_incidents: Any) -> None:
 
 
 def test_update_to_a_type_callers_may_not_use_is_rejected(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     event_id = _create(ssm_incidents, arn)
     with pytest.raises(ClientError) as exc_info:
         ssm_incidents.update_timeline_event(incidentRecordArn=arn, eventId=event_id, eventType="SSM Incident Trigger")
@@ -214,7 +209,7 @@ def test_update_to_a_type_callers_may_not_use_is_rejected(ssm_incidents: Any) ->
 
 
 def test_update_unknown_event_and_unknown_incident_are_not_found(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     missing = "11111111-1111-1111-1111-111111111111"
     with pytest.raises(ClientError) as exc_info:
         ssm_incidents.update_timeline_event(incidentRecordArn=arn, eventId=missing, eventData='"x"')
@@ -229,7 +224,7 @@ def test_update_unknown_event_and_unknown_incident_are_not_found(ssm_incidents: 
 
 
 def test_delete_removes_the_event_and_missing_is_silent(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     event_id = _create(ssm_incidents, arn)
     out = ssm_incidents.delete_timeline_event(incidentRecordArn=arn, eventId=event_id)
     assert out["ResponseMetadata"]["HTTPStatusCode"] == 204
@@ -245,7 +240,7 @@ def test_delete_removes_the_event_and_missing_is_silent(ssm_incidents: Any) -> N
 
 
 def test_delete_automatic_event_is_rejected(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     auto = next(e for e in _summaries(ssm_incidents, arn) if e["eventType"].startswith("SSM "))
     with pytest.raises(ClientError) as exc_info:
         ssm_incidents.delete_timeline_event(incidentRecordArn=arn, eventId=auto["eventId"])
@@ -258,7 +253,7 @@ def test_delete_automatic_event_is_rejected(ssm_incidents: Any) -> None:
 
 def _seeded(client: Any) -> tuple[str, dict[str, str]]:
     """An incident with three user events at known times; returns its ARN and ids by name."""
-    arn = _incident(client)
+    arn = new_incident(client)
     ids = {
         "early": _create(
             client,
@@ -329,15 +324,15 @@ def test_list_rejects_unknown_filter_key_and_wrong_condition(ssm_incidents: Any)
 
 
 def test_list_rejects_bad_sort_values_server_side(ssm_incidents_mock: Any) -> None:
-    client = boto3.client("ssm-incidents", region_name="us-east-1", config=Config(parameter_validation=False))
-    arn = _incident(client)
+    client = unchecked()
+    arn = new_incident(client)
     with pytest.raises(ClientError) as exc_info:
         client.list_timeline_events(incidentRecordArn=arn, sortBy="TITLE", sortOrder="UP")
     assert_error(exc_info, "ValidationException", 400, "2 validation errors", "'sortBy'", "'sortOrder'", "EVENT_TIME")
 
 
 def test_list_unknown_incident_is_empty(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     unknown = arn.rsplit("/", 1)[0] + "/11111111-1111-1111-1111-111111111111"
     out = ssm_incidents.list_timeline_events(incidentRecordArn=unknown)
     assert out["eventSummaries"] == []
@@ -345,7 +340,7 @@ def test_list_unknown_incident_is_empty(ssm_incidents: Any) -> None:
 
 
 def test_list_pages_with_max_results(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     for day in range(1, 8):
         _create(ssm_incidents, arn, when=datetime(2023, 3, day, tzinfo=timezone.utc))
     everything = [e["eventId"] for e in _summaries(ssm_incidents, arn)]
@@ -363,7 +358,7 @@ def test_list_pages_with_max_results(ssm_incidents: Any) -> None:
 
 
 def test_event_time_is_kept_to_the_millisecond_the_client_sent(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     precise = datetime(2024, 5, 1, 10, 0, 0, 579000, tzinfo=timezone.utc)
     event_id = _create(ssm_incidents, arn, when=precise)
     got = ssm_incidents.get_timeline_event(incidentRecordArn=arn, eventId=event_id)["event"]["eventTime"]
@@ -416,7 +411,7 @@ def test_deleting_the_incident_removes_events_items_findings_and_tags(
 
 
 def test_event_ids_are_unique_and_belong_to_their_incident(ssm_incidents: Any) -> None:
-    first, second = _incident(ssm_incidents, "one"), _incident(ssm_incidents, "two")
+    first, second = new_incident(ssm_incidents, "one"), new_incident(ssm_incidents, "two")
     ids_first = [_create(ssm_incidents, first) for _ in range(3)] + [
         e["eventId"] for e in _summaries(ssm_incidents, first)
     ]
@@ -431,7 +426,7 @@ def test_event_ids_are_unique_and_belong_to_their_incident(ssm_incidents: Any) -
 
 
 def test_an_event_id_in_another_spelling_is_not_found(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     event_id = _create(ssm_incidents, arn)
     for spelling in (event_id.upper(), event_id.replace("-", ""), "x" + event_id[1:]):
         with pytest.raises(ClientError) as exc_info:
@@ -440,7 +435,7 @@ def test_an_event_id_in_another_spelling_is_not_found(ssm_incidents: Any) -> Non
 
 
 def test_a_deleted_event_id_is_never_given_again(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     kept = _create(ssm_incidents, arn, data='"kept"')
     deleted = _create(ssm_incidents, arn, data='"deleted"')
     ssm_incidents.delete_timeline_event(incidentRecordArn=arn, eventId=deleted)
@@ -453,7 +448,7 @@ def test_a_deleted_event_id_is_never_given_again(ssm_incidents: Any) -> None:
 
 
 def test_record_update_events_keep_the_title_and_caller_of_their_moment(ssm_incidents: Any) -> None:
-    arn = _incident(ssm_incidents)
+    arn = new_incident(ssm_incidents)
     [parent_update] = [e for e in _summaries(ssm_incidents, arn) if e["eventType"] == "SSM Incident Record Update"]
     ssm_incidents.update_incident_record(arn=arn, title="Renamed")
     credentials = boto3.client("sts", region_name="us-east-1").assume_role(

@@ -19,7 +19,7 @@ from ssm_incidents_mock import mock_ssm_incidents
 from ssm_incidents_mock.seam import as_async_response
 from ssm_incidents_mock.seam import enable_aiobotocore as enable
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
-from tests.conftest import assert_error
+from tests.support import assert_error
 
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 

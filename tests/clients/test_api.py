@@ -11,19 +11,12 @@ import unittest
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
 from ssm_incidents_mock import SSMIncidentsMock, mock_ssm_incidents
 from ssm_incidents_mock.models import SSMIncidentsBackend
-from tests.conftest import assert_error
-
-TEMPLATE = {"title": "t", "impact": 3}
-
-
-def client(region: str = "us-east-1") -> Any:
-    return boto3.client("ssm-incidents", region_name=region)
+from tests.support import TEMPLATE, assert_error, client
 
 
 def plan_names() -> list[str]:
@@ -223,7 +216,7 @@ def test_fixtures_come_from_the_entry_point_without_a_conftest(tmp_path: Path) -
 
 
 def test_quickstart_example_runs() -> None:
-    script = Path(__file__).resolve().parents[1] / "examples" / "quickstart.py"
+    script = Path(__file__).resolve().parents[2] / "examples" / "quickstart.py"
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     result = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr

@@ -11,7 +11,7 @@ import pytest
 from ssm_incidents_mock.models import SSMIncidentsBackend
 from ssm_incidents_mock.wire.model import SPEC
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _load_generator() -> ModuleType:

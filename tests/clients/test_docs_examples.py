@@ -17,7 +17,7 @@ import pytest
 
 from ssm_incidents_mock import SSMIncidentsMock
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ["README.md", "docs/index.md", "docs/usage.md"]
 _BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
 

@@ -5,18 +5,17 @@ equal the sum of it. All waits are bounded."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
 import boto3
-import pytest
 from botocore.config import Config
 
 from ssm_incidents_mock import mock_ssm_incidents
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
-from tests.fuzz.harness import COUNTER, LONG, Deadline, reset_backend
-from tests.output_shape import output_problems
+from tests.support.fuzz import COUNTER, LONG, Deadline
+from tests.support.shapes import output_problems
 
 THREADS = 8
 ROUNDS = 30 if LONG else 6
@@ -133,14 +132,6 @@ def mixed_workload(url: str | None, suite: str) -> None:
 def test_mixed_workload_in_process() -> None:
     with mock_ssm_incidents():
         mixed_workload(None, "concurrency in-process")
-
-
-@pytest.fixture
-def server() -> Iterator[ThreadedSSMIncidentsServer]:
-    with ThreadedSSMIncidentsServer() as running:
-        reset_backend()
-        yield running
-        reset_backend()
 
 
 def test_mixed_workload_through_server(server: ThreadedSSMIncidentsServer) -> None:

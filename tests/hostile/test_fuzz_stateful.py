@@ -8,18 +8,16 @@ It runs in process and through the HTTP server.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 
-import pytest
 from botocore.exceptions import ClientError
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invariant, rule, run_state_machine_as_test
 
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
-from tests.fuzz.harness import COUNTER, LONG, client, fuzz_settings, reset_backend
-from tests.output_shape import output_problems
+from tests.support.fuzz import COUNTER, LONG, client, fuzz_settings, reset_backend
+from tests.support.shapes import output_problems
 
 SETTINGS = fuzz_settings(ci_examples=30, long_examples=60)
 SETTINGS = SETTINGS.__class__(SETTINGS, stateful_step_count=40 if LONG else 15)
@@ -277,13 +275,8 @@ def test_state_machine_in_process(ssm_incidents_mock: Any) -> None:
     run_state_machine_as_test(machine, settings=SETTINGS)  # type: ignore[arg-type]  # a factory is accepted
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[ThreadedSSMIncidentsServer]:
-    with ThreadedSSMIncidentsServer() as running:
-        yield running
-
-
 def test_state_machine_through_server(server: ThreadedSSMIncidentsServer) -> None:
+    """The conftest ``server`` clears the backends it leaves behind: the last machine's state used to reach later tests."""
     c = client(server.url, connect_timeout=5, read_timeout=30)
 
     def machine() -> IncidentsMachine:

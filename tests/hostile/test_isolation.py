@@ -10,9 +10,7 @@ from __future__ import annotations
 import unittest
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 from hypothesis import given
 from hypothesis import strategies as st
@@ -21,15 +19,15 @@ from ssm_incidents_mock import mock_ssm_incidents
 from ssm_incidents_mock.models import ssmincidents_backends
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
 from ssm_incidents_mock.wire.model import SPEC
-from tests.conftest import assert_error
-from tests.fuzz.harness import COUNTER, build_world, call, focus, fuzz_settings, snapshot
-from tests.fuzz.model import request
+from tests.support import assert_error, client, create_plan, unchecked
+from tests.support.fuzz import COUNTER, build_world, call, focus, fuzz_settings, snapshot
+from tests.support.strategies import request
 
 OTHER_ACCOUNT = "444455556666"
 
 
 def ssm(region: str = "us-east-1", account: str | None = None) -> Any:
-    c = boto3.client("ssm-incidents", region_name=region, config=Config(parameter_validation=False))
+    c = unchecked(region)
     if account:
 
         def add_header(request: Any, **_: Any) -> None:
@@ -113,14 +111,7 @@ def test_nested_context_managers_keep_outer_state_until_the_outer_exit() -> None
 
 def test_server_state_does_not_leak_into_the_next_mock() -> None:
     with ThreadedSSMIncidentsServer() as server:
-        c = boto3.client(
-            "ssm-incidents",
-            region_name="us-east-1",
-            endpoint_url=server.url,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-        c.create_response_plan(name="server-side", incidentTemplate={"title": "t", "impact": 3})
+        create_plan(client(endpoint_url=server.url), "server-side")
     with mock_ssm_incidents():
         leave_state_behind(ssm())
 

@@ -4,33 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from tests.conftest import assert_error
+from tests.support import assert_error, create_plan, start_incident
 
 SNS = "arn:aws:sns:us-east-1:123456789012:topic"
 PATTERN_ARN = r"^arn:aws(-cn|-us-gov)?:[a-z0-9-]*:[a-z0-9-]*:([0-9]{12})?:.+$"
 
 
 @pytest.fixture
-def unchecked(ssm_incidents: Any) -> Any:
-    """A client that sends what botocore would reject."""
-    return boto3.client("ssm-incidents", region_name="us-east-1", config=Config(parameter_validation=False))
-
-
-@pytest.fixture
 def plan(ssm_incidents: Any) -> str:
-    return str(
-        ssm_incidents.create_response_plan(name="example-response", incidentTemplate={"title": "t", "impact": 3})["arn"]
-    )
+    return create_plan(ssm_incidents, "example-response")
 
 
 @pytest.fixture
 def incident(ssm_incidents: Any, plan: str) -> str:
-    return str(ssm_incidents.start_incident(responsePlanArn=plan)["incidentRecordArn"])
+    return start_incident(ssm_incidents, plan)
 
 
 def snapshot(client: Any, incident: str) -> Any:
@@ -121,19 +111,19 @@ UPDATE_CASES = [
 
 @pytest.mark.parametrize(("name", "change", "message"), UPDATE_CASES, ids=[c[0] for c in UPDATE_CASES])
 def test_update_constraint_violations(
-    ssm_incidents: Any, unchecked: Any, incident: str, name: str, change: dict[str, Any], message: str
+    ssm_incidents: Any, unchecked_client: Any, incident: str, name: str, change: dict[str, Any], message: str
 ) -> None:
     before = snapshot(ssm_incidents, incident)
     with pytest.raises(ClientError) as exc_info:
-        unchecked.update_incident_record(arn=incident, **change)
+        unchecked_client.update_incident_record(arn=incident, **change)
     assert_error(exc_info, "ValidationException", 400, "1 validation error detected: ", message)
     assert snapshot(ssm_incidents, incident) == before
 
 
-def test_update_without_arn(ssm_incidents: Any, unchecked: Any, incident: str) -> None:
+def test_update_without_arn(ssm_incidents: Any, unchecked_client: Any, incident: str) -> None:
     before = snapshot(ssm_incidents, incident)
     with pytest.raises(ClientError) as exc_info:
-        unchecked.update_incident_record(title="no arn")
+        unchecked_client.update_incident_record(title="no arn")
     assert_error(
         exc_info,
         "ValidationException",
@@ -179,18 +169,18 @@ START_CASES = [
 
 @pytest.mark.parametrize(("name", "change", "message"), START_CASES, ids=[c[0] for c in START_CASES])
 def test_start_constraint_violations(
-    ssm_incidents: Any, unchecked: Any, plan: str, incident: str, name: str, change: dict[str, Any], message: str
+    ssm_incidents: Any, unchecked_client: Any, plan: str, incident: str, name: str, change: dict[str, Any], message: str
 ) -> None:
     before = snapshot(ssm_incidents, incident)
     with pytest.raises(ClientError) as exc_info:
-        unchecked.start_incident(**{"responsePlanArn": plan, **change})
+        unchecked_client.start_incident(**{"responsePlanArn": plan, **change})
     assert_error(exc_info, "ValidationException", 400, "1 validation error detected: ", message)
     assert snapshot(ssm_incidents, incident) == before
 
 
-def test_several_violations_are_counted_and_joined(ssm_incidents: Any, unchecked: Any, incident: str) -> None:
+def test_several_violations_are_counted_and_joined(ssm_incidents: Any, unchecked_client: Any, incident: str) -> None:
     with pytest.raises(ClientError) as exc_info:
-        unchecked.update_incident_record(arn=incident, impact=6, status="CLOSED")
+        unchecked_client.update_incident_record(arn=incident, impact=6, status="CLOSED")
     response = assert_error(exc_info, "ValidationException", 400, "2 validation errors detected: ")
     message = response["Error"]["Message"]
     assert "at 'impact'" in message and "at 'status'" in message

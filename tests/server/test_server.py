@@ -21,7 +21,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer, dump_state
-from tests.conftest import assert_error
+from tests.support import assert_error
 
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 REPO = Path(__file__).resolve().parent.parent

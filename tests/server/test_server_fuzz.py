@@ -18,20 +18,21 @@ from hypothesis import strategies as st
 
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
 from ssm_incidents_mock.wire.model import SPEC
-from tests.fuzz.harness import (
+from tests.support.fuzz import (
+    AUTH,
     COUNTER,
     Deadline,
     build_world,
     call,
     check_answer,
     client,
+    encode_request,
     focus,
     fuzz_settings,
     reset_backend,
     snapshot,
 )
-from tests.fuzz.model import request
-from tests.fuzz.test_fuzz_inprocess import AUTH, encode_request
+from tests.support.strategies import request
 
 OPERATIONS = sorted(SPEC.operations)
 BOTO3_FUZZ = fuzz_settings(ci_examples=8, long_examples=60)

@@ -9,16 +9,17 @@ import time
 from collections import Counter
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import quote
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, settings
 
 from ssm_incidents_mock.models import SSMIncidentsBackend, ssmincidents_backends
 from ssm_incidents_mock.wire.model import SPEC
-from tests.fuzz.model import World
-from tests.output_shape import output_problems
+from ssm_incidents_mock.wire.rest_json import Request
+from tests.support.builders import unchecked
+from tests.support.shapes import output_problems
+from tests.support.strategies import World
 
 LONG = os.environ.get("SSM_INCIDENTS_FUZZ_LONG", "").strip().lower() in ("1", "true", "yes", "on")
 ACCOUNT = "123456789012"
@@ -71,12 +72,8 @@ COUNTER = RequestCounter()
 
 
 def client(endpoint_url: str | None = None, region: str = REGION, **extra: Any) -> Any:
-    """A boto3 client that lets every value through to the service (no client-side validation)."""
-    config = Config(parameter_validation=False, retries={"max_attempts": 1, "mode": "standard"}, **extra)
-    kwargs: dict[str, Any] = {"region_name": region, "config": config}
-    if endpoint_url:
-        kwargs.update(endpoint_url=endpoint_url, aws_access_key_id="testing", aws_secret_access_key="testing")
-    return boto3.client("ssm-incidents", **kwargs)
+    """A boto3 client that lets every value through to the service and never retries."""
+    return unchecked(region, endpoint_url=endpoint_url, retries={"max_attempts": 1, "mode": "standard"}, **extra)
 
 
 def backend(account: str = ACCOUNT) -> SSMIncidentsBackend:
@@ -230,6 +227,36 @@ def check_answer(op_name: str, params: Any, broken: bool, outcome: Any, before: 
     assert status == op.success_status, (op_name, status)
     problems = [p for p in output_problems(op_name, outcome) if not p.endswith(EMPTY_OUTPUT_MAP)]
     assert not problems, (op_name, problems, params)
+
+
+# --------------------------------------------------------------------------- requests
+
+HOST = "ssm-incidents.us-east-1.amazonaws.com"
+AUTH = "AWS4-HMAC-SHA256 Credential=FOOBARKEY/20240101/us-east-1/ssm-incidents/aws4_request, SignedHeaders=host, Signature=0"
+
+
+def encode_request(op_name: str, params: dict[str, Any], ascii_json: bool = True) -> Request:
+    """``params`` on the wire as botocore would put them, but without any checking."""
+    op = SPEC.operations[op_name]
+    path = op.request_uri.split("?", 1)[0]
+    query: list[str] = []
+    body: dict[str, Any] = {}
+    for name, value in params.items():
+        member = SPEC.model.operation_model(op_name).input_shape.members.get(name)
+        location = member.serialization.get("location") if member is not None else None
+        wire = member.serialization.get("name", name) if member is not None else name
+        if location == "uri":
+            path = path.replace("{" + wire + "}", quote(str(value), safe=""))
+        elif location == "querystring":
+            for item in value if isinstance(value, list) else [value]:
+                query.append(f"{quote(wire)}={quote(str(item), safe='')}")
+        else:
+            body[name] = value
+    for label in [p for p in path.split("/") if p.startswith("{")]:
+        path = path.replace(label, "")
+    text = json.dumps(body, ensure_ascii=ascii_json) if body or op.body_members else ""
+    headers = {"Content-Type": "application/x-amz-json-1.1", "Authorization": AUTH}
+    return Request(op.http_method, path, "&".join(query), headers, text.encode("utf-8", "surrogatepass"))
 
 
 def call(c: Any, op_name: str, params: dict[str, Any]) -> Any:

@@ -1,10 +1,11 @@
-"""Check a boto3-parsed response against its operation's output shape in the botocore model.
+"""Check a response against its operation's output shape in the botocore model.
 
 botocore's parser keeps whatever the server sent that fits the shape and silently drops the
 rest, so a missing required member or an invalid enum value would go unnoticed. This checker
-walks the parsed response and reports: missing required members, members the shape does not
-have, wrong Python types, enum values outside the set, string lengths, number ranges and list
-or map sizes outside the model's limits, pattern mismatches, and unions without exactly one member.
+walks a boto3-parsed response (or, with ``parsed=False``, the JSON body off the wire) and
+reports: missing required members, members the shape does not have, wrong types, enum values
+outside the set, string lengths, number ranges and list or map sizes outside the model's
+limits, pattern mismatches, and unions without exactly one member.
 """
 
 from __future__ import annotations
@@ -48,10 +49,15 @@ def _limits(shape: Shape, size: int | float, path: str, what: str, problems: lis
         problems.append(f"{path}: {what} {size} above max {meta['max']}")
 
 
-def _walk(shape: Shape, value: Any, path: str, problems: list[str]) -> None:
+# On the wire a timestamp is epoch seconds: a JSON number.
+_WIRE_TYPES = {**_PY_TYPES, "timestamp": (int, float)}
+
+
+def _walk(shape: Shape, value: Any, path: str, problems: list[str], parsed: bool) -> None:
     kind = shape.type_name
-    expected = _PY_TYPES.get(kind, (object,))
-    if not isinstance(value, expected) or (kind in ("integer", "long", "double", "float") and isinstance(value, bool)):
+    expected = (_PY_TYPES if parsed else _WIRE_TYPES).get(kind, (object,))
+    numeric = ("integer", "long", "double", "float") if parsed else ("integer", "long", "double", "float", "timestamp")
+    if not isinstance(value, expected) or (kind in numeric and isinstance(value, bool)):
         problems.append(f"{path}: expected {kind}, got {type(value).__name__} {value!r:.80}")
         return
     if kind == "structure":
@@ -63,18 +69,18 @@ def _walk(shape: Shape, value: Any, path: str, problems: list[str]) -> None:
             if name not in members:
                 problems.append(f"{path}.{name}: not a member of {shape.name}")
             else:
-                _walk(members[name], item, f"{path}.{name}", problems)
+                _walk(members[name], item, f"{path}.{name}", problems, parsed)
         if shape.metadata.get("union") and len(value) != 1:
             problems.append(f"{path}: union {shape.name} has {len(value)} members set, expected 1")
     elif kind == "list":
         _limits(shape, len(value), path, "length", problems)
         for index, item in enumerate(value):
-            _walk(shape.member, item, f"{path}[{index}]", problems)
+            _walk(shape.member, item, f"{path}[{index}]", problems, parsed)
     elif kind == "map":
         _limits(shape, len(value), path, "size", problems)
         for key, item in value.items():
-            _walk(shape.key, key, f"{path}<key {key!r}>", problems)
-            _walk(shape.value, item, f"{path}[{key!r}]", problems)
+            _walk(shape.key, key, f"{path}<key {key!r}>", problems, parsed)
+            _walk(shape.value, item, f"{path}[{key!r}]", problems, parsed)
     elif kind == "string":
         _limits(shape, len(value), path, "length", problems)
         if shape.enum and value not in shape.enum:
@@ -86,14 +92,14 @@ def _walk(shape: Shape, value: Any, path: str, problems: list[str]) -> None:
         _limits(shape, value, path, "value", problems)
 
 
-def output_problems(operation: str, response: dict[str, Any]) -> list[str]:
-    """Every way ``response`` (a boto3 answer of ``operation``) departs from the output shape."""
+def output_problems(operation: str, response: dict[str, Any], parsed: bool = True) -> list[str]:
+    """Every way ``response`` (a boto3 answer of ``operation``, or its JSON body) departs from the output shape."""
     shape = service_model().operation_model(operation).output_shape
     body = {k: v for k, v in response.items() if k != "ResponseMetadata"}
     if shape is None:
         return [f"{operation}: has no output shape but answered {body!r}"] if body else []
     problems: list[str] = []
-    _walk(shape, body, operation, problems)
+    _walk(shape, body, operation, problems, parsed)
     return problems
 
 

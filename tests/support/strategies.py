@@ -1,4 +1,4 @@
-"""Hypothesis strategies generated from the botocore input shapes, and an output-shape checker.
+"""Hypothesis strategies generated from the botocore input shapes.
 
 ``request(op, world, channel)`` draws one operation input that is either valid or hostile
 (values just outside every constraint, wrong JSON types, missing required members, unions with
@@ -347,59 +347,3 @@ def request(op_name: str, world: World, channel: str) -> st.SearchStrategy[tuple
         return value, broken
 
     return build()
-
-
-# --------------------------------------------------------------------------- output
-
-
-def output_problems(shape: Shape | None, value: Any, path: str = "", parsed: bool = True) -> list[str]:
-    """Where ``value`` (botocore-parsed, or raw JSON when ``parsed`` is False) breaks ``shape``."""
-    if shape is None:
-        return []
-    kind = shape.type_name
-    problems: list[str] = []
-    if kind == "structure":
-        if not isinstance(value, dict):
-            return [f"{path}: not a structure"]
-        for name in shape.required_members:
-            if value.get(name) is None:
-                problems.append(f"{path}.{name}: required member missing")
-        for name, item in value.items():
-            if name == "ResponseMetadata" and not path:
-                continue
-            if name not in shape.members:
-                problems.append(f"{path}.{name}: not a member of {shape.name}")
-                continue
-            problems += output_problems(shape.members[name], item, f"{path}.{name}", parsed)
-        if shape.metadata.get("union") and len(value) != 1:
-            problems.append(f"{path}: union with {len(value)} members")
-        return problems
-    if kind == "list":
-        if not isinstance(value, list):
-            return [f"{path}: not a list"]
-        for index, item in enumerate(value):
-            problems += output_problems(shape.member, item, f"{path}[{index}]", parsed)
-        return problems
-    if kind == "map":
-        if not isinstance(value, dict):
-            return [f"{path}: not a map"]
-        for key, item in value.items():
-            problems += output_problems(shape.value, item, f"{path}.{key}", parsed)
-        return problems
-    if kind == "timestamp":
-        ok = isinstance(value, datetime) if parsed else isinstance(value, (int, float)) and not isinstance(value, bool)
-        return [] if ok else [f"{path}: not a timestamp: {value!r}"]
-    if kind == "string":
-        if not isinstance(value, str):
-            return [f"{path}: not a string: {value!r}"]
-        enum = getattr(shape, "enum", None)
-        if enum and value not in enum:
-            return [f"{path}: {value!r} not in enum {enum}"]
-        return []
-    if kind in ("integer", "long"):
-        return [] if isinstance(value, int) and not isinstance(value, bool) else [f"{path}: not an integer"]
-    if kind == "boolean":
-        return [] if isinstance(value, bool) else [f"{path}: not a boolean"]
-    if kind in ("double", "float"):
-        return [] if isinstance(value, (int, float)) else [f"{path}: not a number"]
-    return []

@@ -8,11 +8,13 @@ from urllib.parse import quote
 
 import botocore.session
 import pytest
+from botocore.exceptions import ClientError
 from botocore.serialize import create_serializer
 
 from ssm_incidents_mock.exceptions import ValidationException
 from ssm_incidents_mock.wire.model import SPEC, OperationSpec
 from ssm_incidents_mock.wire.rest_json import Request, UnknownOperation, parse, route, split_url
+from tests.support import assert_error, unchecked
 
 MODEL = botocore.session.get_session().get_service_model("ssm-incidents")
 PLAN = "arn:aws:ssm-incidents::123456789012:response-plan/my-plan"
@@ -112,3 +114,21 @@ def test_split_url_gives_host_path_and_query() -> None:
     assert split_url(url) == ("ssm-incidents.us-east-1.amazonaws.com", "/getResponsePlan", "arn=x")
     assert split_url("/listTagsForResource?u=https://x/y") == ("", "/listTagsForResource", "u=https://x/y")
     assert Request("get", "/p", "", {}, None).method == "GET"
+
+
+# --- found by the in-process fuzz (previous helper): empty URI labels answered 404 --------------
+
+
+@pytest.mark.parametrize(
+    "op, params",
+    [
+        ("list_tags_for_resource", {"resourceArn": ""}),
+        ("tag_resource", {"resourceArn": "", "tags": {"a": "b"}}),
+        ("untag_resource", {"resourceArn": "", "tagKeys": ["a"]}),
+    ],
+)
+def test_empty_uri_label_is_a_missing_member(ssm_incidents: Any, op: str, params: dict[str, Any]) -> None:
+    """``/tags/`` matched no route and answered an unmodeled UnknownOperationException 404."""
+    with pytest.raises(ClientError) as exc_info:
+        getattr(unchecked(), op)(**params)
+    assert_error(exc_info, "ValidationException", 400, "Value null at 'resourceArn'", "must not be null")

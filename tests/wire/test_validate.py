@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from ssm_incidents_mock.wire.model import SPEC
 from ssm_incidents_mock.wire.validate import InputCompiler, format_errors, render_value
+from tests.support import assert_error, unchecked
 
 TEMPLATE = {"title": "t", "impact": 3}
 ROLE = "arn:aws:iam::123456789012:role/r"
@@ -216,3 +218,28 @@ def test_compiled_checks_are_shared_per_shape() -> None:
     compiler = InputCompiler()
     shape = SPEC.model.shape_for("IncidentTemplate")
     assert compiler.compile(shape) is compiler.compile(shape)
+
+
+def nested(depth: int) -> Any:
+    value: Any = []
+    for _ in range(depth - 1):
+        value = [value]
+    return value
+
+
+# --- found by the raw HTTP fuzz (mutation "nested", 500 and 990 levels) ---------------------------
+
+
+@pytest.mark.parametrize("member", ["name", "tags", "title"])
+def test_deep_value_in_a_member_is_echoed_shortened_not_a_500(ssm_incidents: Any, member: str) -> None:
+    """Echoing a 600-deep list in the validation message recursed past the stack limit (500)."""
+    params: dict[str, Any] = {"name": "p", "incidentTemplate": TEMPLATE}
+    if member == "title":
+        params["incidentTemplate"] = {"title": nested(600), "impact": 3}
+    else:
+        params[member] = nested(600) if member == "name" else {"k": nested(600)}
+    with pytest.raises(ClientError) as exc_info:
+        unchecked().create_response_plan(**params)
+    response = assert_error(exc_info, "ValidationException", 400, "failed to satisfy constraint", "...")
+    assert len(response["Error"]["Message"]) < 2000
+    assert ssm_incidents.list_response_plans()["responsePlanSummaries"] == []
