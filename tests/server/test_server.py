@@ -1,0 +1,453 @@
+"""Server mode: the command line, the threaded helper, control endpoints, concurrency, moto's server."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from ssm_incidents_mock.server import ThreadedSSMIncidentsServer, dump_state
+from tests.support import assert_error
+
+CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+REPO = Path(__file__).resolve().parents[2]
+
+
+def client(url: str, region: str = "us-east-1", service: str = "ssm-incidents", **kwargs: Any) -> Any:
+    config = Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=30, **kwargs)
+    return boto3.client(service, region_name=region, endpoint_url=url, config=config, **CREDENTIALS)  # type: ignore[call-overload]
+
+
+@pytest.fixture
+def server() -> Iterator[ThreadedSSMIncidentsServer]:
+    with ThreadedSSMIncidentsServer() as running:
+        urllib.request.urlopen(
+            urllib.request.Request(
+                running.url + "/_ssm_incidents_mock/reset", method="POST", headers={"X-SSM-Incidents-Mock": "1"}
+            ),
+            timeout=10,
+        )
+        yield running
+
+
+def http(method: str, url: str, body: bytes | None = None) -> tuple[int, dict[str, Any]]:
+    request = urllib.request.Request(url, data=body, method=method, headers={"X-SSM-Incidents-Mock": "1"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def start_plan(ssm: Any, name: str = "plan") -> str:
+    return str(ssm.create_response_plan(name=name, incidentTemplate={"title": "t", "impact": 3})["arn"])
+
+
+# --- the threaded helper ---------------------------------------------------------------------------
+
+
+def test_threaded_server_serves_boto3_on_a_free_loopback_port(server: ThreadedSSMIncidentsServer) -> None:
+    assert server.url.startswith("http://127.0.0.1:")
+    assert server.port_number > 0
+    ssm = client(server.url)
+    plan = start_plan(ssm)
+    arn = ssm.start_incident(responsePlanArn=plan, title="disk full")["incidentRecordArn"]
+    record = ssm.get_incident_record(arn=arn)["incidentRecord"]
+    assert record["title"] == "disk full"
+    assert record["impact"] == 3
+    assert arn.startswith("arn:aws:ssm-incidents::123456789012:incident-record/plan/")
+
+
+def test_modeled_errors_come_back_with_status_and_type(server: ThreadedSSMIncidentsServer) -> None:
+    ssm = client(server.url)
+    with pytest.raises(ClientError) as exc_info:
+        ssm.get_incident_record(arn="arn:aws:ssm-incidents::123456789012:incident-record/plan/nope")
+    assert_error(exc_info, "ResourceNotFoundException", 404, "incident-record/plan/nope")
+    arn = ssm.start_incident(responsePlanArn=start_plan(ssm))["incidentRecordArn"]
+    with pytest.raises(ClientError) as exc_info:
+        ssm.update_incident_record(arn=arn, impact=9)
+    assert_error(exc_info, "ValidationException", 400, "Value '9' at 'impact'", "less than or equal to 5")
+
+
+def test_stop_ends_keep_alive_connections_and_frees_the_port() -> None:
+    running = ThreadedSSMIncidentsServer()
+    running.start()
+    port = running.port_number
+    ssm = client(running.url)
+    ssm.list_response_plans()  # leaves a keep-alive connection open
+    running.stop()
+    running.stop()  # idempotent
+    with pytest.raises(RuntimeError, match="not running"):
+        _ = running.url
+    with socket.socket() as probe:  # the port can be bound again
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(("127.0.0.1", port))
+
+
+def test_strict_server_requires_a_replication_set_and_restores_the_setting() -> None:
+    from ssm_incidents_mock.config import settings
+
+    before = settings.strict_replication_set
+    with ThreadedSSMIncidentsServer(strict=True) as running:
+        http("POST", running.url + "/_ssm_incidents_mock/reset")
+        ssm = client(running.url)
+        with pytest.raises(ClientError) as exc_info:
+            start_plan(ssm)
+        assert exc_info.value.response["ResponseMetadata"]["HTTPStatusCode"] >= 400
+        ssm.create_replication_set(regions={"us-east-1": {}})
+        assert start_plan(ssm).endswith(":response-plan/plan")
+    assert settings.strict_replication_set is before
+
+
+def test_region_comes_from_the_sigv4_scope(server: ThreadedSSMIncidentsServer) -> None:
+    east = client(server.url, region="us-east-1")
+    arn = east.create_replication_set(regions={"us-east-1": {}})["arn"]
+    assert east.get_replication_set(arn=arn)["replicationSet"]["regionMap"].keys() == {"us-east-1"}
+    west = client(server.url, region="eu-west-1")
+    with pytest.raises(ClientError) as exc_info:
+        west.get_replication_set(arn=arn)
+    assert_error(exc_info, "ResourceNotFoundException", 404, arn)
+
+
+def test_account_comes_from_moto_account_header(server: ThreadedSSMIncidentsServer) -> None:
+    ssm = client(server.url)
+    start_plan(ssm)
+
+    def other_account(request: Any, **_: Any) -> None:
+        request.headers["x-moto-account-id"] = "111122223333"
+
+    other = client(server.url)
+    other.meta.events.register("before-sign.ssm-incidents.*", other_account)
+    arn = start_plan(other, "theirs")
+    assert arn == "arn:aws:ssm-incidents::111122223333:response-plan/theirs"
+    assert [p["name"] for p in ssm.list_response_plans()["responsePlanSummaries"]] == ["plan"]
+    assert [p["name"] for p in other.list_response_plans()["responsePlanSummaries"]] == ["theirs"]
+
+
+# --- control endpoints -------------------------------------------------------------------------------
+
+
+def test_state_dump_and_reset(server: ThreadedSSMIncidentsServer) -> None:
+    ssm = client(server.url)
+    plan = start_plan(ssm)
+    arn = ssm.start_incident(responsePlanArn=plan, title="boom")["incidentRecordArn"]
+    ssm.tag_resource(resourceArn=arn, tags={"team": "db"})
+    status, state = http("GET", server.url + "/_ssm_incidents_mock/state")
+    assert status == 200
+    account = state["accounts"]["123456789012"]["aws"]
+    assert [p["arn"] for p in account["responsePlans"]] == [plan]
+    (incident,) = account["incidentRecords"]
+    assert incident["arn"] == arn and incident["title"] == "boom"
+    assert any(event["eventType"] == "Custom Event" for event in incident["timelineEvents"])
+    assert account["tags"] == {arn: {"team": "db"}}
+    assert dump_state() == state  # the helper and the endpoint agree
+
+    status, body = http("POST", server.url + "/_ssm_incidents_mock/reset")
+    assert (status, body["status"]) == (200, "ok")
+    assert ssm.list_response_plans()["responsePlanSummaries"] == []
+    assert (
+        http("GET", server.url + "/_ssm_incidents_mock/state")[1]["accounts"]["123456789012"]["aws"]["responsePlans"]
+        == []
+    )
+
+
+def test_moto_reset_path_also_resets(server: ThreadedSSMIncidentsServer) -> None:
+    ssm = client(server.url)
+    start_plan(ssm)
+    status, _ = http("POST", server.url + "/moto-api/reset")
+    assert status == 200
+    assert ssm.list_response_plans()["responsePlanSummaries"] == []
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/_ssm_incidents_mock/reset", 405),
+        ("POST", "/_ssm_incidents_mock/state", 405),
+        ("GET", "/_ssm_incidents_mock/nope", 404),
+    ],
+)
+def test_control_endpoints_reject_wrong_use(
+    server: ThreadedSSMIncidentsServer, method: str, path: str, status: int
+) -> None:
+    got, body = http(method, server.url + path, b"" if method == "POST" else None)
+    assert got == status
+    assert path in body["message"] or "POST" in body["message"] or "GET" in body["message"]
+
+
+# --- concurrency ---------------------------------------------------------------------------------------
+
+
+def test_concurrent_clients_lose_no_updates(server: ThreadedSSMIncidentsServer) -> None:
+    plan = start_plan(client(server.url))
+    workers, per_worker = 6, 8
+    created: list[str] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def work() -> None:
+        try:
+            ssm = client(server.url)
+            for _ in range(per_worker):
+                arn = ssm.start_incident(responsePlanArn=plan)["incidentRecordArn"]
+                with lock:
+                    created.append(arn)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors
+    assert len(set(created)) == workers * per_worker
+    listed = [
+        s["arn"]
+        for page in client(server.url).get_paginator("list_incident_records").paginate()
+        for s in page["incidentRecordSummaries"]
+    ]
+    assert sorted(listed) == sorted(created)
+
+
+def test_concurrent_reads_never_see_a_torn_update(server: ThreadedSSMIncidentsServer) -> None:
+    ssm = client(server.url)
+    arn = ssm.start_incident(responsePlanArn=start_plan(ssm))["incidentRecordArn"]
+    deadline = time.monotonic() + 30
+    done = threading.Event()
+    torn: list[tuple[str, int]] = []
+    errors: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            writer = client(server.url)
+            for i in range(40):
+                impact = i % 5 + 1
+                writer.update_incident_record(arn=arn, title=f"impact-{impact}", impact=impact)
+                if time.monotonic() > deadline:
+                    break
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            done.set()
+
+    def read() -> None:
+        try:
+            reader = client(server.url)
+            while not done.is_set() and time.monotonic() < deadline:
+                record = reader.get_incident_record(arn=arn)["incidentRecord"]
+                if record["title"] != "t" and record["title"] != f"impact-{record['impact']}":
+                    torn.append((record["title"], record["impact"]))
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=write)] + [threading.Thread(target=read) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    assert torn == []
+    final = ssm.get_incident_record(arn=arn)["incidentRecord"]
+    assert final["title"] == f"impact-{final['impact']}"
+
+
+# --- the command line --------------------------------------------------------------------------------
+
+
+def _launch(command: list[str]) -> tuple[subprocess.Popen[str], str]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env)
+    assert process.stdout is not None
+    line = process.stdout.readline()  # the server prints its URL first; bounded by the read below
+    if "http://" not in line:
+        process.kill()
+        raise AssertionError(f"no URL printed: {line!r} {process.communicate(timeout=10)}")
+    return process, line.split("http://", 1)[1].split()[0]
+
+
+def _finish(process: subprocess.Popen[str], sig: int) -> tuple[int, str]:
+    process.send_signal(sig)
+    try:
+        out, _ = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate(timeout=10)
+        raise
+    return process.returncode, out
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_python_dash_m_server_prints_url_serves_and_exits_cleanly(sig: int) -> None:
+    process, address = _launch([sys.executable, "-m", "ssm_incidents_mock", "server", "--port", "0"])
+    try:
+        assert address.startswith("127.0.0.1:")
+        ssm = client(f"http://{address}")
+        assert start_plan(ssm).endswith(":response-plan/plan")
+        assert [p["name"] for p in ssm.list_response_plans()["responsePlanSummaries"]] == ["plan"]
+    finally:
+        code, out = _finish(process, sig)
+    assert code == 0
+    assert "stopped" in out
+
+
+def test_console_script_runs_the_same_server() -> None:
+    script = Path(sys.executable).parent / "ssm-incidents-mock"
+    assert script.exists(), "the package is installed with its console script"
+    process, address = _launch([str(script), "server", "--host", "127.0.0.1", "--port", "0", "--strict"])
+    try:
+        ssm = client(f"http://{address}")
+        with pytest.raises(ClientError) as exc_info:  # --strict: onboarding first
+            start_plan(ssm)
+        assert exc_info.value.response["ResponseMetadata"]["HTTPStatusCode"] >= 400
+    finally:
+        code, _ = _finish(process, signal.SIGTERM)
+    assert code == 0
+
+
+def test_command_line_help_and_bad_arguments() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "ssm_incidents_mock", "server", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0
+    assert "--host" in done.stdout and "--port" in done.stdout
+    done = subprocess.run([sys.executable, "-m", "ssm_incidents_mock"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "server" in done.stderr
+
+
+# --- inside moto's server ------------------------------------------------------------------------------
+
+
+def test_threaded_moto_server_serves_ssm_incidents_next_to_sqs() -> None:
+    from moto.server import ThreadedMotoServer
+
+    import ssm_incidents_mock
+
+    ssm_incidents_mock.register()
+    moto_server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    moto_server.start()
+    try:
+        url = f"http://127.0.0.1:{moto_server._server.server_port}"  # type: ignore[union-attr]
+        assert http("POST", url + "/moto-api/reset")[0] == 200  # this process may hold earlier tests' state
+        ssm, sqs = client(url, region="eu-west-1"), client(url, region="eu-west-1", service="sqs")
+        plan = start_plan(ssm)
+        queue = sqs.create_queue(QueueName="incidents")["QueueUrl"]
+        assert plan.endswith(":response-plan/plan")
+        assert [p["arn"] for p in ssm.list_response_plans()["responsePlanSummaries"]] == [plan]
+        with pytest.raises(ClientError) as exc_info:
+            ssm.get_response_plan(arn=plan + "-missing")
+        assert_error(exc_info, "ResourceNotFoundException", 404, "plan-missing")
+        assert http("POST", url + "/moto-api/reset")[0] == 200
+        assert ssm.list_response_plans()["responsePlanSummaries"] == []
+        assert queue not in sqs.list_queues().get("QueueUrls", [])
+    finally:
+        moto_server.stop()
+
+
+def test_moto_server_subcommand_serves_ssm_incidents_and_moto() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "ssm_incidents_mock", "moto-server", "-H", "127.0.0.1", "-p", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "moto's server did not start"
+                assert process.poll() is None, "moto's server exited"
+                time.sleep(0.2)
+        ssm, sqs = client(url), client(url, service="sqs")
+        assert start_plan(ssm).endswith(":response-plan/plan")
+        assert sqs.create_queue(QueueName="q")["QueueUrl"].endswith("/q")
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def test_port_in_use_is_a_clean_error() -> None:
+    with ThreadedSSMIncidentsServer() as running:
+        command = [sys.executable, "-m", "ssm_incidents_mock", "server", "--port", str(running.port_number)]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "cannot listen on 127.0.0.1:" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_moto_server_without_the_server_extra_names_the_extra() -> None:
+    code = (
+        "import sys; sys.modules['flask'] = None; sys.modules['flask_cors'] = None\n"
+        "from ssm_incidents_mock.__main__ import main\n"
+        "sys.exit(main(['moto-server', '-p', '0']))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert done.returncode == 1
+    assert "pip install 'ssm-incidents-mock[server]'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_verbose_server_logs_each_request_through_logging() -> None:
+    process, address = _launch([sys.executable, "-m", "ssm_incidents_mock", "server", "--port", "0", "--verbose"])
+    try:
+        start_plan(client(f"http://{address}"))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            _, log = process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            _, log = process.communicate(timeout=10)
+    assert process.returncode == 0
+    (line,) = [line for line in log.splitlines() if "CreateResponsePlan" in line]
+    assert "ssm_incidents_mock.server POST /createResponsePlan operation=CreateResponsePlan" in line
+    assert "account=123456789012 status=201 latency=" in line
+    assert line[:4].isdigit()  # the time comes first
+
+
+def test_allow_host_and_cors_origin_flags() -> None:
+    command = [sys.executable, "-m", "ssm_incidents_mock", "server", "--port", "0"]
+    process, address = _launch([*command, "--allow-host", "mock", "--cors-origin", "http://localhost:3000"])
+    try:
+        port = address.split(":")[1]
+        for host, expected in (("mock", 200), ("other", 403)):
+            request = urllib.request.Request(
+                f"http://{address}/_ssm_incidents_mock/state",
+                headers={"Host": f"{host}:{port}", "X-SSM-Incidents-Mock": "1"},
+            )
+            try:
+                status = urllib.request.urlopen(request, timeout=10).status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            assert status == expected, host
+        preflight = urllib.request.Request(
+            f"http://{address}/startIncident",
+            method="OPTIONS",
+            headers={"Origin": "http://localhost:3000", "Access-Control-Request-Method": "POST"},
+        )
+        with urllib.request.urlopen(preflight, timeout=10) as response:
+            assert response.headers["Access-Control-Allow-Origin"] == "http://localhost:3000"
+    finally:
+        _finish(process, signal.SIGTERM)

@@ -1,0 +1,19 @@
+"""Helpers shared by every test folder; suites import from here, never from each other."""
+
+from tests.support.builders import TEMPLATE, client, create_plan, new_incident, start_incident, unchecked
+from tests.support.clock import Clock
+from tests.support.errors import assert_error
+from tests.support.shapes import assert_output_shape, output_problems
+
+__all__ = [
+    "TEMPLATE",
+    "Clock",
+    "assert_error",
+    "assert_output_shape",
+    "client",
+    "create_plan",
+    "new_incident",
+    "output_problems",
+    "start_incident",
+    "unchecked",
+]

@@ -1,0 +1,47 @@
+"""Clients and the resources most tests start from (a response plan, an incident)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+TEMPLATE = {"title": "Outage", "impact": 3}
+TEST_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+
+def client(region: str = "us-east-1", *, endpoint_url: str | None = None, validate: bool = True, **config: Any) -> Any:
+    """A boto3 ``ssm-incidents`` client: in process (under a mock) or, with ``endpoint_url``, for a server.
+
+    ``validate=False`` turns botocore's parameter validation off so invalid input reaches the service.
+    """
+    kwargs: dict[str, Any] = {"region_name": region}
+    if not validate or config:
+        kwargs["config"] = Config(parameter_validation=validate, **config)
+    if endpoint_url:
+        kwargs.update(endpoint_url=endpoint_url, **TEST_CREDENTIALS)
+    return boto3.client("ssm-incidents", **kwargs)
+
+
+def unchecked(region: str = "us-east-1", **kwargs: Any) -> Any:
+    """A client that sends every value to the service, so the mock's own validation answers."""
+    return client(region, validate=False, **kwargs)
+
+
+def create_plan(c: Any, name: str = "plan", template: dict[str, Any] | None = None, **members: Any) -> str:
+    """A response plan whose incident template is ``TEMPLATE`` updated with ``template``."""
+    arn: str = c.create_response_plan(name=name, incidentTemplate={**TEMPLATE, **(template or {})}, **members)["arn"]
+    return arn
+
+
+def start_incident(c: Any, plan: str, **kwargs: Any) -> str:
+    arn: str = c.start_incident(responsePlanArn=plan, **kwargs)["incidentRecordArn"]
+    return arn
+
+
+def new_incident(c: Any, plan_name: str = "plan") -> str:
+    """An incident of the plan named ``plan_name`` (created with ``TEMPLATE`` when it does not exist yet)."""
+    plans = {p["name"]: p["arn"] for p in c.list_response_plans()["responsePlanSummaries"]}
+    plan = plans.get(plan_name) or create_plan(c, plan_name)
+    return start_incident(c, plan)
