@@ -502,7 +502,7 @@ class ThreadedSSMIncidentsServer:
         self.stop()
 
 
-def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, strict: bool = False, verbose: bool = False) -> int:
+def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, strict: bool | None = None, verbose: bool = False) -> int:
     """Run in the foreground until SIGINT or SIGTERM; prints the endpoint URL first. Returns the exit code."""
     import signal
 
@@ -511,8 +511,8 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, strict: bool = Fal
     except OSError as error:
         print(f"ssm-incidents-mock: cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr)
         return 1
-    if strict:
-        settings.strict_replication_set = True
+    if strict is not None:  # None: the environment decides (strict unless SSM_INCIDENTS_MOCK_STRICT=false)
+        settings.strict_replication_set = strict
 
     def _interrupt(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt

@@ -20,3 +20,9 @@ def assert_error(
     for fragment in fragments:
         assert fragment in message, (fragment, message)
     return response
+
+
+@pytest.fixture
+def lenient(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lenient onboarding for the test (and processes it starts): no replication set needed."""
+    monkeypatch.setenv("SSM_INCIDENTS_MOCK_STRICT", "false")

@@ -18,6 +18,9 @@ from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
 from tests.fuzz.harness import COUNTER, LONG, Deadline, reset_backend
 from tests.output_shape import output_problems
 
+# These tests are about concurrency, not about onboarding: they opt into lenient mode.
+pytestmark = pytest.mark.usefixtures("lenient")
+
 THREADS = 8
 ROUNDS = 30 if LONG else 6
 JOIN_SECONDS = 120.0

@@ -14,6 +14,9 @@ from ssm_incidents_mock import SSMIncidentsMock
 from tests.conftest import assert_error
 from tests.output_shape import assert_output_shape
 
+# Every test here runs in an onboarded account (a replication set in us-east-1), as on AWS.
+pytestmark = pytest.mark.usefixtures("ssm_incidents_onboarded")
+
 STACK = "arn:aws:cloudformation:us-east-2:123456789012:stack/my-test-stack/54ae4890-6632-11ee-8958-0ac64example"
 GROUP = "arn:aws:codedeploy:us-east-2:123456789012:deploymentgroup:my-app/my-group"
 START = datetime(2023, 12, 13, 0, 45, 53, 850000, tzinfo=timezone.utc)
@@ -168,6 +171,7 @@ def test_add_finding_to_unknown_incident_fails(ssm_incidents: Any, ssm_incidents
 def test_add_finding_in_another_account(ssm_incidents_mock: SSMIncidentsMock, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MOTO_ACCOUNT_ID", "111122223333")
     client = boto3.client("ssm-incidents", region_name="us-east-1")
+    client.create_replication_set(regions={"us-east-1": {}})
     arn = _incident(client)
     assert ":111122223333:" in arn
     finding = ssm_incidents_mock.add_finding(arn, cloudformation_stack_arn=STACK)

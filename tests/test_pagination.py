@@ -23,6 +23,9 @@ from ssm_incidents_mock import SSMIncidentsMock
 from tests.conftest import assert_error
 from tests.output_shape import assert_output_shape
 
+# These tests are about paging, not about onboarding: they opt into lenient mode.
+pytestmark = pytest.mark.usefixtures("lenient")
+
 MODEL = botocore.session.get_session().get_service_model("ssm-incidents")
 PAGINATORS: dict[str, Any] = botocore.session.get_session().get_paginator_model("ssm-incidents")._paginator_config
 STACK = "arn:aws:cloudformation:us-east-1:123456789012:stack/s/1"

@@ -19,6 +19,9 @@ from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
 from ssm_incidents_mock.wire.rest_json import Request
 from tests.conftest import assert_error
 
+# Every test here runs in an onboarded account (a replication set in us-east-1), as on AWS.
+pytestmark = pytest.mark.usefixtures("ssm_incidents_onboarded")
+
 PLAN = "arn:aws:ssm-incidents::123456789012:response-plan/p"
 TEMPLATE = {"title": "t", "impact": 3}
 

@@ -15,6 +15,9 @@ from ssm_incidents_mock import server as server_module
 from ssm_incidents_mock.server import DRAIN_LIMIT_BYTES, ThreadedSSMIncidentsServer
 from ssm_incidents_mock.wire.rest_json import MAX_BODY_BYTES
 
+# These tests are about the HTTP server, not about onboarding: they opt into lenient mode.
+pytestmark = pytest.mark.usefixtures("lenient")
+
 JSON = {"Content-Type": "application/json"}
 PLAN_BODY = json.dumps({"name": "plan", "incidentTemplate": {"title": "t", "impact": 3}}).encode()
 

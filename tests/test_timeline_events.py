@@ -15,6 +15,9 @@ from botocore.exceptions import ClientError
 from tests.conftest import assert_error
 from tests.output_shape import assert_output_shape
 
+# Every test here runs in an onboarded account (a replication set in us-east-1), as on AWS.
+pytestmark = pytest.mark.usefixtures("ssm_incidents_onboarded")
+
 T0 = datetime(2024, 1, 1, 12, 0, tzinfo=timezone.utc)
 
 
@@ -26,6 +29,7 @@ def _incident(client: Any, name: str = "plan") -> str:
 def _create(
     client: Any, arn: str, when: datetime = T0, kind: str = "Custom Event", data: str = '"x"', **kw: Any
 ) -> str:
+
     out = client.create_timeline_event(incidentRecordArn=arn, eventTime=when, eventType=kind, eventData=data, **kw)
     assert_output_shape("CreateTimelineEvent", out)
     assert out["incidentRecordArn"] == arn

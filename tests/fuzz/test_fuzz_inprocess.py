@@ -32,6 +32,9 @@ from tests.fuzz.harness import (
 )
 from tests.fuzz.model import output_problems, request
 
+# These tests are about input fuzzing, not about onboarding: they opt into lenient mode.
+pytestmark = pytest.mark.usefixtures("lenient")
+
 OPERATIONS = sorted(SPEC.operations)
 HOST = "ssm-incidents.us-east-1.amazonaws.com"
 AUTH = "AWS4-HMAC-SHA256 Credential=FOOBARKEY/20240101/us-east-1/ssm-incidents/aws4_request, SignedHeaders=host, Signature=0"

@@ -21,6 +21,9 @@ from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
 from tests.fuzz.harness import COUNTER, LONG, client, fuzz_settings, reset_backend
 from tests.output_shape import output_problems
 
+# These tests are about stateful fuzzing, not about onboarding: they opt into lenient mode.
+pytestmark = pytest.mark.usefixtures("lenient")
+
 SETTINGS = fuzz_settings(ci_examples=30, long_examples=60)
 SETTINGS = SETTINGS.__class__(SETTINGS, stateful_step_count=40 if LONG else 15)
 PLAN_NAMES = ["alpha", "beta", "gamma"]
