@@ -44,6 +44,8 @@ class State:
         self.ctx = RequestContext(account_id, REGION, "testing")
         self.backend: SSMIncidentsBackend = ssmincidents_backends[account_id]["aws"]
         with self.backend.lock:
+            if self.backend.replication_set is None:  # onboarding first, as on AWS
+                self.backend.create_replication_set(self.ctx, regions={REGION: {}})
             self.plan = self.backend.create_response_plan(self.ctx, name="bench-plan", incident_template=dict(TEMPLATE))
             self.populate(max(incidents, 60))
             self.target = self.backend.start_incident(self.ctx, self.plan)

@@ -31,7 +31,9 @@ def _store(backend: SSMIncidentsBackend, plan: str, count: int) -> None:
 
 def _fresh_backend() -> tuple[SSMIncidentsBackend, str]:
     backend = ssmincidents_backends[ACCOUNT]["aws"]
-    plan = backend.create_response_plan(RequestContext(ACCOUNT, REGION, "testing"), "mem-plan", dict(TEMPLATE))
+    ctx = RequestContext(ACCOUNT, REGION, "testing")
+    backend.create_replication_set(ctx, regions={REGION: {}})  # onboarding first, as on AWS
+    plan = backend.create_response_plan(ctx, "mem-plan", dict(TEMPLATE))
     _store(backend, plan, 10)  # warm up: lazy imports and caches are not per-incident costs
     return backend, plan
 

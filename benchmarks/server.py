@@ -99,6 +99,7 @@ class Child:
 
 def _ours_calls(url: str) -> list[Callable[[], Any]]:
     setup = client(endpoint_url=url)
+    setup.create_replication_set(regions={"us-east-1": {}})  # onboarding first, as on AWS
     plan = setup.create_response_plan(name="bench", incidentTemplate={"title": "t", "impact": 3})["arn"]
     arn = setup.start_incident(responsePlanArn=plan)["incidentRecordArn"]
     clients = [client(endpoint_url=url) for _ in range(CLIENTS)]

@@ -42,6 +42,7 @@ def describe_event(client: Any, incident_arn: str, event_id: str) -> str:
 @mock_ssm_incidents
 def main() -> None:
     client = boto3.client("ssm-incidents", region_name="us-east-1")
+    client.create_replication_set(regions={"us-east-1": {}})  # onboarding first, as on AWS
 
     plan_arn = client.create_response_plan(
         name="checkout-outage",

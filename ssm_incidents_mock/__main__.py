@@ -18,7 +18,17 @@ def _parser() -> argparse.ArgumentParser:
     server.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"port to bind, 0 for any free one (default {DEFAULT_PORT})"
     )
-    server.add_argument("--strict", action="store_true", help="require a replication set before other operations")
+    onboarding = server.add_mutually_exclusive_group()
+    onboarding.add_argument(
+        "--strict", dest="strict", action="store_const", const=True, help="require a replication set first (default)"
+    )
+    onboarding.add_argument(
+        "--lenient",
+        dest="strict",
+        action="store_const",
+        const=False,
+        help="serve accounts without a replication set as if it held the calling region",
+    )
     server.add_argument(
         "--verbose", "-v", action="store_true", help="log every request (operation, account, status, latency) to stderr"
     )

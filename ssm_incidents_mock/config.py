@@ -6,18 +6,18 @@ import itertools
 import os
 
 STRICT_ENV = "SSM_INCIDENTS_MOCK_STRICT"
-_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off", "lenient")
 
 
 class Settings:
-    """``strict_replication_set``: operations need a replication set first (AWS onboarding).
+    """``strict_replication_set``: operations need a replication set first (AWS onboarding), the default.
 
-    Lenient (the default) serves an account without a replication set as if its set held the
-    calling region. Set ``SSM_INCIDENTS_MOCK_STRICT=true``, pass ``strict=True`` to
-    ``mock_ssm_incidents`` or ``--strict`` to the server to require one. Each active mock or
-    server that sets strictness holds an override (``push_strict`` / ``pop_strict``); the most
-    recent one still held wins, whatever order they stop in. Without one, the environment
-    variable decides; it is read on every call, so ``monkeypatch.setenv`` is seen at once.
+    Lenient mode serves an account without a replication set as if its set held the calling region.
+    Ask for it with ``SSM_INCIDENTS_MOCK_STRICT=false``, ``mock_ssm_incidents(strict=False)`` or the
+    server's ``--lenient``. Each active mock or server that sets strictness holds an override
+    (``push_strict`` / ``pop_strict``); the most recent one still held wins, whatever order they stop
+    in. Without one, the environment variable decides; it is read on every call, so
+    ``monkeypatch.setenv`` is seen at once.
     """
 
     def __init__(self) -> None:
@@ -44,7 +44,7 @@ class Settings:
         if overrides:
             return next(reversed(overrides.values()))
         value = os.environ.get(STRICT_ENV)
-        return value is not None and value.strip().lower() in _TRUE
+        return value is None or value.strip().lower() not in _FALSE
 
 
 settings = Settings()

@@ -47,8 +47,8 @@ def _request(method: str, url: str, headers: Any, body: bytes | str | None) -> R
 class SSMIncidentsMock:
     """An activatable mock of ssm-incidents (and, through moto, of every other AWS service).
 
-    ``strict=True`` requires a replication set before other operations work, as on AWS; the
-    default serves an account without one as if its set held the calling region.
+    As on AWS, operations need a replication set covering the calling region first (strict, the
+    default); ``strict=False`` (lenient) serves an account without one as if its set held that region.
     """
 
     def __init__(self, strict: bool | None = None, config: dict[str, Any] | None = None) -> None:

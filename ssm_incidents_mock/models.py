@@ -29,7 +29,7 @@ from .exceptions import (
     ValidationException,
     not_found,
 )
-from .filters import parse_filters
+from .filters import matches_all, parse_filters
 from .ids import derived_number, random_hex, random_uuid
 from .pagination import paginate
 from .records import (
@@ -98,7 +98,7 @@ class SSMIncidentsBackend(BaseBackend):
         self.incidents = IncidentIndex()
         self.tags: dict[str, dict[str, str]] = {}
         # (operation, clientToken) -> (digest of the validated input, the rendered answer)
-        self.idempotency: dict[tuple[str, str], tuple[str, Any]] = {}
+        self.idempotency: dict[tuple[str, ...], tuple[str, Any]] = {}
         self.automation_executions: dict[str, AutomationExecution] = {}
         self.last_creation_time = 0.0
         self._seq = itertools.count(1)
@@ -110,7 +110,8 @@ class SSMIncidentsBackend(BaseBackend):
         return next(self._seq)
 
     def arn_prefix(self, ctx: RequestContext) -> str:
-        return f"arn:{ctx.partition}:ssm-incidents::{ctx.account_id}:"
+        """ARNs carry the owning account: a consumer's incident from a shared plan is the plan owner's."""
+        return f"arn:{ctx.partition}:ssm-incidents::{self.account_id}:"
 
     def visible(self, ctx: RequestContext) -> bool:
         """Whether the calling region sees this account's Incident Manager data."""
@@ -119,25 +120,44 @@ class SSMIncidentsBackend(BaseBackend):
             return not settings.strict_replication_set
         return ctx.region in rs.region_map
 
-    def require_onboarded(self, ctx: RequestContext) -> None:
-        """For creating operations: a replication set must cover the calling region."""
-        if self.visible(ctx):
-            return
+    def not_onboarded(self, ctx: RequestContext, modeled_not_found: bool = True) -> Exception:
+        """The error of a call that needs the replication set where there is none for the calling region.
+
+        ResourceNotFoundException (REPLICATION_SET) where the operation models it, else ValidationException.
+        """
         rs = self.replication_set
-        if rs is None:
-            raise ResourceNotFoundException(
-                "No replication set exists in this account. Create a replication set first.",
-                "REPLICATION_SET",
-                ctx.account_id,
+        if ctx.account_id != self.account_id:
+            message = (
+                f"The resources of account {self.account_id} are not available in the region {ctx.region}: "
+                "its replication set does not include that region."
             )
-        raise ResourceNotFoundException(
-            f"The replication set {rs.arn} does not include the region {ctx.region}.", "REPLICATION_SET", rs.arn
-        )
+            identifier = self.account_id
+        elif rs is None:
+            message = (
+                "No replication set exists in this account. Create one with CreateReplicationSet "
+                "before using Incident Manager."
+            )
+            identifier = ctx.account_id
+        else:
+            message = (
+                f"The replication set {rs.arn} does not include the region {ctx.region}, so Incident Manager "
+                f"data of this account is not available there. Add the region with UpdateReplicationSet."
+            )
+            identifier = rs.arn
+        if modeled_not_found:
+            return ResourceNotFoundException(message, "REPLICATION_SET", identifier)
+        return ValidationException(message)
+
+    def require_onboarded(self, ctx: RequestContext, modeled_not_found: bool = True) -> None:
+        """A replication set must cover the calling region."""
+        if not self.visible(ctx):
+            raise self.not_onboarded(ctx, modeled_not_found)
 
     def plan(self, ctx: RequestContext, arn: str) -> ResponsePlan:
         """The plan with this ARN as the calling region sees it, or ResourceNotFoundException."""
         plan = self.response_plans.get(arn)
         if plan is None or not self.visible(ctx):
+            self.require_onboarded(ctx)
             raise not_found("RESPONSE_PLAN", arn, "response plan")
         return plan
 
@@ -145,6 +165,7 @@ class SSMIncidentsBackend(BaseBackend):
         """The incident record with this ARN as the calling region sees it, or ResourceNotFoundException."""
         record = self.incidents.get(arn)
         if record is None or not self.visible(ctx):
+            self.require_onboarded(ctx)
             raise not_found("INCIDENT_RECORD", arn, "incident record")
         return record
 
@@ -287,14 +308,35 @@ class SSMIncidentsBackend(BaseBackend):
         return self.plan(ctx, arn)
 
     def list_response_plans(
-        self, ctx: RequestContext, max_results: int | None = None, next_token: str | None = None
+        self,
+        ctx: RequestContext,
+        max_results: int | None = None,
+        next_token: str | None = None,
+        shared: list[ResponsePlan] | None = None,
     ) -> tuple[list[ResponsePlan], str | None]:
-        plans = sorted(self.response_plans.values(), key=lambda p: p.seq) if self.visible(ctx) else []
+        """The caller's plans, then ``shared``: plans of other accounts shared with the caller."""
+        own = sorted(self.response_plans.values(), key=lambda p: p.seq) if self.visible(ctx) else []
+        if not shared:
 
-        def after(position: int | None) -> list[ResponsePlan]:
-            return plans if position is None else [p for p in plans if p.seq > position]
+            def after(position: Any) -> list[ResponsePlan]:
+                return own if not isinstance(position, int) else [p for p in own if p.seq > position]
 
-        return self._page("ListResponsePlans", None, after, lambda p: p.seq, max_results or 100, next_token)
+            return self._page("ListResponsePlans", None, after, lambda p: p.seq, max_results or 100, next_token)
+        plans = [("", p.seq, p) for p in own] + sorted((_account_of(p.arn), p.seq, p) for p in shared)
+
+        def after_shared(position: Any) -> list[ResponsePlan]:
+            if isinstance(position, int):  # a token from a page without shared plans
+                position = ["", position]
+            return [p for a, q, p in plans if position is None or [a, q] > position]
+
+        return self._page(
+            "ListResponsePlans",
+            None,
+            after_shared,
+            lambda p: ["" if p in own else _account_of(p.arn), p.seq],
+            max_results or 100,
+            next_token,
+        )
 
     def update_response_plan(
         self,
@@ -325,7 +367,8 @@ class SSMIncidentsBackend(BaseBackend):
 
     def delete_response_plan(self, ctx: RequestContext, arn: str) -> None:
         """Delete a plan with its tags and resource policies; a missing plan is no error."""
-        if not self.visible(ctx) or self.response_plans.pop(arn, None) is None:
+        self.require_onboarded(ctx, modeled_not_found=False)
+        if self.response_plans.pop(arn, None) is None:
             return
         self.tags.pop(arn, None)
 
@@ -360,6 +403,7 @@ class SSMIncidentsBackend(BaseBackend):
         rs = self.replication_set
         exists = (rs is not None and rs.arn == arn) or arn in self.response_plans or arn in self.incidents.by_arn
         if not exists or not self.visible(ctx):
+            self.require_onboarded(ctx)
             resource_type = _resource_type(arn)
             raise not_found(resource_type, arn) if resource_type else not_found(None, arn, "resource")
         return self.tags.get(arn, {})
@@ -436,7 +480,7 @@ class SSMIncidentsBackend(BaseBackend):
                 self._add_related_item(record, item)
         if plan.actions:
             self._start_plan_actions(ctx, plan, record)
-        opsitem = f"arn:{ctx.partition}:ssm:{ctx.region}:{ctx.account_id}:opsitem/oi-{random_hex(12)}"
+        opsitem = f"arn:{ctx.partition}:ssm:{ctx.region}:{self.account_id}:opsitem/oi-{random_hex(12)}"
         parent = {"identifier": {"type": "PARENT", "value": {"arn": opsitem}}, "title": "parentItem"}
         self._record_update(ctx, record, item=self._add_related_item(record, parent))
         return arn
@@ -467,7 +511,7 @@ class SSMIncidentsBackend(BaseBackend):
                 for item in record.related_items
                 if item.item_type == "INVOLVED_RESOURCE" and item.value_key == "arn"
             ]
-            prefix = f"arn:{ctx.partition}:ssm:{ctx.region}:{ctx.account_id}:"
+            prefix = f"arn:{ctx.partition}:ssm:{ctx.region}:{self.account_id}:"
             execution = AutomationExecution(prefix, automation, record.arn, involved)
             self.automation_executions[execution.execution_id] = execution
             record.automation_executions += ({"ssmExecutionArn": execution.arn},)
@@ -521,18 +565,39 @@ class SSMIncidentsBackend(BaseBackend):
         filters: list[dict[str, Any]] | None = None,
         max_results: int | None = None,
         next_token: str | None = None,
+        shared: list[IncidentRecord] | None = None,
     ) -> tuple[list[IncidentRecord], str | None]:
+        """Newest first; ``shared`` adds the records of other accounts' plans shared with the caller."""
         parsed = parse_filters(filters, INCIDENT_FILTER_KEYS)
         visible = self.visible(ctx)
+        if not shared:
 
-        def after(position: int | None) -> Iterator[IncidentRecord]:
-            return self.incidents.newest_first(parsed, position) if visible else iter(())
+            def after(position: Any) -> Iterator[IncidentRecord]:
+                if not visible:
+                    return iter(())
+                return self.incidents.newest_first(parsed, position if isinstance(position, int) else None)
 
-        return self._page("ListIncidentRecords", filters, after, lambda r: r.seq, max_results or 100, next_token)
+            return self._page("ListIncidentRecords", filters, after, lambda r: r.seq, max_results or 100, next_token)
+        own = list(self.incidents.newest_first(parsed, None)) if visible else []
+        merged = sorted(own + [r for r in shared if matches_all(parsed, r)], key=_newest_first)
+
+        def after_shared(position: Any) -> Iterator[IncidentRecord]:
+            key = tuple(position) if isinstance(position, list) else None
+            return (r for r in merged if key is None or _newest_first(r) > key)
+
+        return self._page(
+            "ListIncidentRecords",
+            filters,
+            after_shared,
+            lambda r: list(_newest_first(r)),
+            max_results or 100,
+            next_token,
+        )
 
     def delete_incident_record(self, ctx: RequestContext, arn: str) -> None:
+        self.require_onboarded(ctx, modeled_not_found=False)
         record = self.incidents.get(arn)
-        if record is None or not self.visible(ctx):
+        if record is None:
             return
         self.incidents.remove(record)
         self.tags.pop(arn, None)
@@ -626,7 +691,8 @@ class SSMIncidentsBackend(BaseBackend):
         event.event_updated_time = time.time()
 
     def delete_timeline_event(self, ctx: RequestContext, incident_record_arn: str, event_id: str) -> None:
-        incident = self.incidents.get(incident_record_arn) if self.visible(ctx) else None
+        self.require_onboarded(ctx, modeled_not_found=False)
+        incident = self.incidents.get(incident_record_arn)
         event = _find_event(incident, event_id) if incident is not None else None
         if incident is None or event is None:
             return  # the operation models no ResourceNotFoundException
@@ -644,7 +710,8 @@ class SSMIncidentsBackend(BaseBackend):
         next_token: str | None = None,
     ) -> tuple[list[TimelineEvent], str | None]:
         parsed = parse_filters(filters, TIMELINE_FILTER_KEYS)
-        incident = self.incidents.get(incident_record_arn) if self.visible(ctx) else None
+        self.require_onboarded(ctx, modeled_not_found=False)
+        incident = self.incidents.get(incident_record_arn)
         descending = sort_order != "ASCENDING"
         events = sorted(
             incident.events() if incident is not None else (),
@@ -706,7 +773,8 @@ class SSMIncidentsBackend(BaseBackend):
         max_results: int | None = None,
         next_token: str | None = None,
     ) -> tuple[list[RelatedItem], str | None]:
-        incident = self.incidents.get(incident_record_arn) if self.visible(ctx) else None
+        self.require_onboarded(ctx, modeled_not_found=False)
+        incident = self.incidents.get(incident_record_arn)
         items = list(incident.related_items) if incident is not None else []
 
         def after(position: int | None) -> Iterator[RelatedItem]:
@@ -812,6 +880,14 @@ def _check_policy_document(policy: str) -> None:
     for statement in statements:
         if statement.get("Effect") != "Allow":
             raise ValidationException("Every statement of the policy must have the effect Allow.")
+
+
+def _account_of(arn: str) -> str:
+    return arn.split(":", 5)[4]
+
+
+def _newest_first(record: IncidentRecord) -> tuple[float, str]:
+    return (-record.creation_time, record.arn)
 
 
 def _resource_type(arn: str) -> str | None:

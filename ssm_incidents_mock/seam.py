@@ -15,6 +15,9 @@ The internals used:
 - ``moto.core.config.default_user_config`` / ``passthrough_url``: moto's passthrough settings;
 - ``moto.core.base_backend.backend_lock``: held while one service's backends are dropped;
 - ``moto.sts.models.sts_backends`` and ``moto.iam.models.get_account_id_from``: who a key belongs to;
+- ``moto.settings.INITIAL_NO_AUTH_ACTION_COUNT``, ``ActionAuthenticatorMixin.request_count`` and
+  ``moto.iam.access_control`` (``IAMRequest``, its private ``_access_key``, ``IAMPolicy``,
+  ``IAMPolicyStatement``): moto's IAM enforcement and its policy statement matcher;
 - ``aiobotocore.endpoint.first_non_none_response`` and ``AioEndpoint._do_get_response``.
 """
 
@@ -24,6 +27,7 @@ import importlib.util
 import inspect
 import io
 import ipaddress
+import math
 import re
 import sys
 import threading
@@ -95,6 +99,105 @@ def account_of_access_key(access_key: str) -> str:
     from moto.iam.models import get_account_id_from
 
     return str(get_account_id_from(access_key))
+
+
+# --- IAM, as moto's own services enforce it -------------------------------------------------------
+
+
+class AuthError(Exception):
+    """An authentication or authorization failure, rendered with AWS's code and a 403."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+_BAD_SIGNATURE = (
+    "The request signature we calculated does not match the signature you provided. "
+    "Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+)
+
+
+def iam_enabled() -> bool:
+    """moto's gate (``set_initial_no_auth_action_count``): the first N requests pass and are counted.
+
+    Off by default (the limit is infinite): one attribute read and a comparison.
+    """
+    from moto import settings as moto_settings  # moto reassigns the attribute: read it on every call
+
+    limit = moto_settings.INITIAL_NO_AUTH_ACTION_COUNT
+    if limit == math.inf:
+        return False
+    from moto.core.authorization import ActionAuthenticatorMixin
+
+    if ActionAuthenticatorMixin.request_count >= limit:
+        return True
+    ActionAuthenticatorMixin.request_count += 1  # the counter moto's services share
+    return False
+
+
+def authenticate(method: str, url: str, headers: Any, body: bytes, account_id: str, operation: str) -> Any:
+    """Check the SigV4 signature against moto's IAM/STS keys; the principal (opaque) or AuthError."""
+    from moto.core.exceptions import InvalidClientTokenIdError, SignatureDoesNotMatchError
+    from moto.iam.access_control import IAMRequest
+    from werkzeug.datastructures import Headers
+
+    text = Headers([(k, v.decode("utf-8", "replace") if isinstance(v, bytes) else v) for k, v in headers.items()])
+    if "Authorization" not in text:
+        raise AuthError("MissingAuthenticationTokenException", "Missing Authentication Token")
+    scheme_host, _, path = url.partition("://")[2].partition("/")
+    if "Host" not in text:  # botocore signs Host but does not put it in the prepared request
+        text["Host"] = scheme_host
+    try:
+        request = IAMRequest(
+            account_id=account_id,
+            method=method,
+            path="/" + path,
+            data={},
+            body=body,
+            headers=text,  # type: ignore[arg-type]
+            action=operation,
+        )
+        request.check_signature()
+    except InvalidClientTokenIdError:
+        raise AuthError(
+            "UnrecognizedClientException", "The security token included in the request is invalid."
+        ) from None
+    except SignatureDoesNotMatchError:
+        raise AuthError("InvalidSignatureException", _BAD_SIGNATURE) from None
+    return request._access_key
+
+
+def principal_arn(principal: Any) -> str:
+    return str(principal.arn)
+
+
+def identity_decision(principal: Any, action: str, resource: str) -> str:
+    """moto's evaluation of the principal's identity policies: "ALLOWED", "DENIED" (explicit) or "NEUTRAL"."""
+    from moto.iam.access_control import IAMPolicy, PermissionResult
+
+    allowed = False
+    for policy in principal.collect_policies():
+        result = IAMPolicy(policy).is_action_permitted(action, resource)
+        if result == PermissionResult.DENIED:
+            return "DENIED"
+        allowed = allowed or result == PermissionResult.PERMITTED
+    return "ALLOWED" if allowed else "NEUTRAL"
+
+
+def statement_decision(statement: dict[str, Any], action: str, resource: str) -> str:
+    """moto's matcher for one statement's Effect/Action/NotAction/Resource (no Principal, no Condition)."""
+    from moto.iam.access_control import IAMPolicyStatement, PermissionResult
+
+    result = IAMPolicyStatement(statement).is_action_permitted(action, resource)
+    return (
+        "ALLOWED"
+        if result == PermissionResult.PERMITTED
+        else "DENIED"
+        if result == PermissionResult.DENIED
+        else "NEUTRAL"
+    )
 
 
 # --- routing botocore requests to the dispatcher ---------------------------------------------------

@@ -975,7 +975,7 @@ class ThreadedSSMIncidentsServer:
 def serve(
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
-    strict: bool = False,
+    strict: bool | None = None,
     verbose: bool = False,
     allowed_hosts: Iterable[str] = (),
     cors_origins: Iterable[str] = (),
@@ -988,8 +988,8 @@ def serve(
     except OSError as error:
         print(f"ssm-incidents-mock: cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr)
         return 1
-    if strict:
-        settings.push_strict(True)  # held for the life of the process
+    if strict is not None:  # None: the environment decides (strict unless SSM_INCIDENTS_MOCK_STRICT=false)
+        settings.push_strict(strict)  # held for the life of the process
 
     def _interrupt(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt

@@ -70,3 +70,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if os.environ.get("SSM_INCIDENTS_FUZZ_OUTCOMES"):
         for key, count in sorted(COUNTER.findings.items()):
             write(f"  {key}: {count}")
+
+
+@pytest.fixture
+def lenient(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lenient onboarding for the test (and processes it starts): no replication set needed."""
+    monkeypatch.setenv("SSM_INCIDENTS_MOCK_STRICT", "false")

@@ -152,6 +152,11 @@ def render_error(op: OperationSpec | None, error: ServiceError) -> Response:
     return SPEC.error_status.get(code, 400), _headers({"x-amzn-ErrorType": code}), codec.encode(body)
 
 
+def render_auth_error(code: str, message: str) -> Response:
+    """An authentication failure (no operation models these): 403 with the code AWS's auth layer gives."""
+    return 403, _headers({"x-amzn-ErrorType": code}), codec.encode({"message": message})
+
+
 def render_unknown(error: UnknownOperation) -> Response:
     body = {"message": f"ssm-incidents has no operation for {error.method} {error.path}."}
     return error.status, _headers({"x-amzn-ErrorType": "UnknownOperationException"}), codec.encode(body)

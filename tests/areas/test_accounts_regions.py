@@ -92,19 +92,24 @@ def test_data_is_visible_from_every_member_region(replicated: tuple[str, str, st
 def test_region_outside_the_set_sees_nothing(replicated: tuple[str, str, str]) -> None:
     rs, plan, incident = replicated
     outside = client("eu-west-1")
-    for call, resource_type, arn in (
-        (lambda: outside.get_response_plan(arn=plan), "RESPONSE_PLAN", plan),
-        (lambda: outside.get_incident_record(arn=incident), "INCIDENT_RECORD", incident),
-        (lambda: outside.update_incident_record(arn=incident, title="x"), "INCIDENT_RECORD", incident),
+    for call in (
+        lambda: outside.get_response_plan(arn=plan),
+        lambda: outside.get_incident_record(arn=incident),
+        lambda: outside.update_incident_record(arn=incident, title="x"),
     ):
         with pytest.raises(ClientError) as exc_info:
             call()
-        response = assert_error(exc_info, "ResourceNotFoundException", 404, arn)
-        assert response["resourceType"] == resource_type
+        response = assert_error(exc_info, "ResourceNotFoundException", 404, rs, "does not include the region eu-west-1")
+        assert (response["resourceType"], response["resourceIdentifier"]) == ("REPLICATION_SET", rs)
     assert outside.list_response_plans()["responsePlanSummaries"] == []
     assert outside.list_incident_records()["incidentRecordSummaries"] == []
-    assert outside.list_timeline_events(incidentRecordArn=incident)["eventSummaries"] == []
-    assert outside.list_related_items(incidentRecordArn=incident)["relatedItems"] == []
+    for call in (  # no ResourceNotFoundException in their model: the cause as a ValidationException
+        lambda: outside.list_timeline_events(incidentRecordArn=incident),
+        lambda: outside.list_related_items(incidentRecordArn=incident),
+    ):
+        with pytest.raises(ClientError) as exc_info:
+            call()
+        assert_error(exc_info, "ValidationException", 400, "does not include the region eu-west-1")
     assert outside.list_replication_sets()["replicationSetArns"] == [rs]
     # the data is still there for member regions
     assert client("us-east-1").get_incident_record(arn=incident)["incidentRecord"]["title"] == TEMPLATE["title"]
@@ -138,9 +143,11 @@ def test_region_comes_from_the_request(ssm_incidents: Any) -> None:
     assert parent["identifier"]["value"]["arn"].startswith("arn:aws:ssm:ap-southeast-2:123456789012:opsitem/")
 
 
-def test_without_a_set_every_region_sees_the_data_when_lenient(ssm_incidents: Any) -> None:
-    _, incident = start_one(client("eu-central-1"))
-    assert client("sa-east-1").get_incident_record(arn=incident)["incidentRecord"]["arn"] == incident
+def test_without_a_set_every_region_sees_the_data_when_lenient() -> None:
+    with mock_ssm_incidents(strict=False):
+        plan = client("eu-central-1").create_response_plan(name="p", incidentTemplate=TEMPLATE)["arn"]
+        incident = client("eu-central-1").start_incident(responsePlanArn=plan)["incidentRecordArn"]
+        assert client("sa-east-1").get_incident_record(arn=incident)["incidentRecord"]["arn"] == incident
 
 
 def test_strict_mode_requires_a_set_first() -> None:
@@ -154,7 +161,7 @@ def test_strict_mode_requires_a_set_first() -> None:
         assert c.list_incident_records()["incidentRecordSummaries"] == []
         with pytest.raises(ClientError) as exc_info:
             c.get_incident_record(arn="arn:aws:ssm-incidents::123456789012:incident-record/p/x")
-        assert_error(exc_info, "ResourceNotFoundException", 404, "incident-record/p/x")
+        assert_error(exc_info, "ResourceNotFoundException", 404, "No replication set exists")
         c.create_replication_set(regions={"us-east-1": {}})
         plan, incident = start_one(c)
         assert c.get_incident_record(arn=incident)["incidentRecord"]["arn"] == incident

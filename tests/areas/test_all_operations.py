@@ -35,6 +35,7 @@ POLICY = json.dumps(
         ],
     }
 )
+
 ITEM = {"identifier": {"type": "OTHER", "value": {"url": "https://example.com/runbook"}}, "title": "Runbook"}
 
 
@@ -60,9 +61,12 @@ class World:
         return str(
             self._once(
                 "plan",
-                lambda: self.client.create_response_plan(
-                    name="plan", incidentTemplate={"title": "Outage", "impact": 3}, tags={"team": "ops"}
-                )["arn"],
+                lambda: (
+                    self.replication_set  # onboarding first
+                    and self.client.create_response_plan(
+                        name="plan", incidentTemplate={"title": "Outage", "impact": 3}, tags={"team": "ops"}
+                    )["arn"]
+                ),
             )
         )
 
@@ -117,7 +121,10 @@ Call = tuple[Callable[[World], dict[str, Any]], str | None]
 CALLS: dict[str, Call] = {
     "BatchGetIncidentFindings": (lambda w: {"incidentRecordArn": w.incident, "findingIds": [w.finding]}, "findings"),
     "CreateReplicationSet": (lambda w: {"regions": {"us-east-1": {}}}, "arn"),
-    "CreateResponsePlan": (lambda w: {"name": "new-plan", "incidentTemplate": {"title": "t", "impact": 5}}, "arn"),
+    "CreateResponsePlan": (
+        lambda w: w.replication_set and {"name": "new-plan", "incidentTemplate": {"title": "t", "impact": 5}},
+        "arn",
+    ),
     "CreateTimelineEvent": (
         lambda w: {
             "incidentRecordArn": w.incident,

@@ -6,6 +6,8 @@ import json
 import re
 from typing import Any
 
+import pytest
+
 from ssm_incidents_mock import SSMIncidentsMock
 
 ROLE = "arn:aws:iam::123456789012:role/runbook"
@@ -13,6 +15,9 @@ RUNBOOK = "AWSIncidents-CriticalIncidentRunbookTemplate"
 EXECUTION_ARN = re.compile(
     r"arn:aws:ssm:us-east-1:123456789012:automation-execution/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 )
+
+# Every test here runs in an onboarded account (a replication set in us-east-1), as on AWS.
+pytestmark = pytest.mark.usefixtures("ssm_incidents_onboarded")
 INVOLVED = "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0"
 
 

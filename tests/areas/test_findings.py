@@ -12,6 +12,9 @@ from botocore.exceptions import ClientError
 from ssm_incidents_mock import SSMIncidentsMock
 from tests.support import assert_error, assert_output_shape, new_incident, unchecked
 
+# Every test here runs in an onboarded account (a replication set in us-east-1), as on AWS.
+pytestmark = pytest.mark.usefixtures("ssm_incidents_onboarded")
+
 STACK = "arn:aws:cloudformation:us-east-2:123456789012:stack/my-test-stack/54ae4890-6632-11ee-8958-0ac64example"
 GROUP = "arn:aws:codedeploy:us-east-2:123456789012:deploymentgroup:my-app/my-group"
 START = datetime(2023, 12, 13, 0, 45, 53, 850000, tzinfo=timezone.utc)

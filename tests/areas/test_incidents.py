@@ -12,6 +12,9 @@ from botocore.exceptions import ClientError
 
 from tests.support import TEMPLATE, assert_error, create_plan, start_incident, unchecked
 
+# Every test here runs in an onboarded account (a replication set in us-east-1), as on AWS.
+pytestmark = pytest.mark.usefixtures("ssm_incidents_onboarded")
+
 SNS = "arn:aws:sns:us-east-1:123456789012:topic"
 SNS2 = "arn:aws:sns:us-east-1:123456789012:other"
 GENERATED_ID = re.compile(r"related-item/[A-Z_]+/[0-9A-F]{32}")

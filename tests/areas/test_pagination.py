@@ -20,6 +20,9 @@ from botocore.exceptions import ClientError
 from ssm_incidents_mock import SSMIncidentsMock
 from tests.support import assert_error, assert_output_shape, unchecked
 
+# These tests are about paging, not about onboarding: they opt into lenient mode.
+pytestmark = pytest.mark.usefixtures("lenient")
+
 MODEL = botocore.session.get_session().get_service_model("ssm-incidents")
 PAGINATORS: dict[str, Any] = botocore.session.get_session().get_paginator_model("ssm-incidents")._paginator_config
 STACK = "arn:aws:cloudformation:us-east-1:123456789012:stack/s/1"

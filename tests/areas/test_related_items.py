@@ -14,6 +14,9 @@ from tests.support import assert_error, assert_output_shape, new_incident, unche
 GENERATED_ID = re.compile(
     r"related-item/(ANALYSIS|INCIDENT|METRIC|PARENT|ATTACHMENT|OTHER|AUTOMATION|INVOLVED_RESOURCE|TASK)/[0-9A-F]{32}"
 )
+
+# Every test here runs in an onboarded account (a replication set in us-east-1), as on AWS.
+pytestmark = pytest.mark.usefixtures("ssm_incidents_onboarded")
 DASHBOARD = {"type": "METRIC", "value": {"url": "https://console.aws.amazon.com/cloudwatch/home#dashboards:name=db"}}
 RUNBOOK = {"type": "AUTOMATION", "value": {"arn": "arn:aws:ssm:us-east-1:123456789012:automation-execution/abc"}}
 

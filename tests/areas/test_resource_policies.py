@@ -12,6 +12,9 @@ from botocore.exceptions import ClientError
 
 from tests.support import assert_error
 
+# Every test here runs in an onboarded account (a replication set in us-east-1), as on AWS.
+pytestmark = pytest.mark.usefixtures("ssm_incidents_onboarded")
+
 PLAN_PREFIX = "arn:aws:ssm-incidents::123456789012:response-plan/"
 
 
@@ -56,8 +59,10 @@ def test_each_put_adds_a_policy(ssm_incidents: Any, plan: str) -> None:
 
 
 def test_share_region_is_where_the_policy_was_put(ssm_incidents: Any, plan: str) -> None:
-    replication_set = ssm_incidents.create_replication_set(regions={"us-east-1": {}, "eu-west-1": {}})["arn"]
-    assert replication_set
+    (replication_set,) = ssm_incidents.list_replication_sets()["replicationSetArns"]
+    ssm_incidents.update_replication_set(
+        arn=replication_set, actions=[{"addRegionAction": {"regionName": "eu-west-1"}}]
+    )
     europe = boto3.client("ssm-incidents", region_name="eu-west-1")
     policy_id = europe.put_resource_policy(resourceArn=plan, policy=policy_for("111122223333"))["policyId"]
     (policy,) = policies_of(ssm_incidents, plan)

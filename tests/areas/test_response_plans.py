@@ -10,6 +10,9 @@ from botocore.exceptions import ClientError
 
 from tests.support import TEMPLATE, assert_error, create_plan, unchecked
 
+# Every test here runs in an onboarded account (a replication set in us-east-1), as on AWS.
+pytestmark = pytest.mark.usefixtures("ssm_incidents_onboarded")
+
 SNS = "arn:aws:sns:us-east-1:123456789012:"
 CONTACT = "arn:aws:ssm-contacts:us-east-1:123456789012:contact/"
 ROLE = "arn:aws:iam::123456789012:role/runbook"

@@ -124,6 +124,7 @@ def test_more_than_fifty_tags_in_one_request_are_rejected(ssm_incidents: Any, re
     assert_error(exc_info, "ValidationException", 400, "less than or equal to 50")
 
 
+@pytest.mark.usefixtures("ssm_incidents_onboarded")
 @pytest.mark.parametrize(
     ("arn", "resource_type"),
     [
@@ -148,6 +149,7 @@ def test_unknown_resources_are_not_found(
     assert ssm_incidents_mock.backend().tags == {}
 
 
+@pytest.mark.usefixtures("ssm_incidents_onboarded")
 @pytest.mark.parametrize("arn", ["not-an-arn", "arn:aws:sns:us-east-1:123456789012:topic"])
 def test_arns_of_other_kinds_are_not_found_without_a_resource_type(ssm_incidents: Any, arn: str) -> None:
     with pytest.raises(ClientError) as exc_info:
@@ -166,6 +168,7 @@ def test_deleted_plan_has_no_tags_left(ssm_incidents: Any, resources: dict[str, 
     assert_error(exc_info, "ResourceNotFoundException", 404)
 
 
+@pytest.mark.usefixtures("ssm_incidents_onboarded")
 def test_template_tags_become_the_incident_tags(ssm_incidents: Any) -> None:
     plan = ssm_incidents.create_response_plan(
         name="tagged", incidentTemplate={"title": "t", "impact": 3, "incidentTags": {"sev": "high"}}, tags={"p": "1"}

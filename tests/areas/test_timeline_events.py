@@ -13,12 +13,16 @@ from botocore.exceptions import ClientError
 
 from tests.support import Clock, assert_error, assert_output_shape, new_incident, unchecked
 
+# Every test here runs in an onboarded account (a replication set in us-east-1), as on AWS.
+pytestmark = pytest.mark.usefixtures("ssm_incidents_onboarded")
+
 T0 = datetime(2024, 1, 1, 12, 0, tzinfo=timezone.utc)
 
 
 def _create(
     client: Any, arn: str, when: datetime = T0, kind: str = "Custom Event", data: str = '"x"', **kw: Any
 ) -> str:
+
     out = client.create_timeline_event(incidentRecordArn=arn, eventTime=when, eventType=kind, eventData=data, **kw)
     assert_output_shape("CreateTimelineEvent", out)
     assert out["incidentRecordArn"] == arn

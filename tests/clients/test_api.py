@@ -18,6 +18,9 @@ from ssm_incidents_mock import SSMIncidentsMock, mock_ssm_incidents
 from ssm_incidents_mock.models import SSMIncidentsBackend
 from tests.support import TEMPLATE, assert_error, client
 
+# These tests are about switching the mock on and off, not about onboarding: they opt into lenient mode.
+pytestmark = pytest.mark.usefixtures("lenient")
+
 
 def plan_names() -> list[str]:
     return [p["name"] for p in client().list_response_plans()["responsePlanSummaries"]]
@@ -140,7 +143,7 @@ def test_unittest_class_runs_isolated() -> None:
 # --------------------------------------------------------------------------- strict mode
 
 
-def test_lenient_by_default_without_a_replication_set(ssm_incidents: Any) -> None:
+def test_lenient_by_environment_without_a_replication_set(ssm_incidents: Any) -> None:
     arn = ssm_incidents.create_response_plan(name="lenient", incidentTemplate=TEMPLATE)["arn"]
     assert ssm_incidents.start_incident(responsePlanArn=arn)["incidentRecordArn"]
     assert client("eu-west-1").get_response_plan(arn=arn)["name"] == "lenient"
@@ -157,6 +160,12 @@ def _strict_checks() -> None:
     c.create_replication_set(regions={"us-east-1": {}})
     arn = c.create_response_plan(name="p", incidentTemplate=TEMPLATE)["arn"]
     assert c.start_incident(responsePlanArn=arn)["incidentRecordArn"]
+
+
+def test_strict_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SSM_INCIDENTS_MOCK_STRICT")
+    with mock_ssm_incidents():
+        _strict_checks()
 
 
 def test_strict_by_argument() -> None:

@@ -17,6 +17,9 @@ from moto import mock_aws
 
 from ssm_incidents_mock import mock_ssm_incidents
 
+# These tests are about switching the mock on and off, not about onboarding: they opt into lenient mode.
+pytestmark = pytest.mark.usefixtures("lenient")
+
 TEMPLATE = {"title": "t", "impact": 3}
 ENDPOINT = "https://ssm-incidents.us-east-1.amazonaws.com"
 

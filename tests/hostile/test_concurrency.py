@@ -10,12 +10,16 @@ from datetime import datetime, timezone
 from typing import Any
 
 import boto3
+import pytest
 from botocore.config import Config
 
 from ssm_incidents_mock import mock_ssm_incidents
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
 from tests.support.fuzz import COUNTER, LONG, Deadline
 from tests.support.shapes import output_problems
+
+# These tests are about concurrency, not about onboarding: they opt into lenient mode.
+pytestmark = pytest.mark.usefixtures("lenient")
 
 THREADS = 8
 ROUNDS = 30 if LONG else 6

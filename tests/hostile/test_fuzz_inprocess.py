@@ -35,6 +35,9 @@ from tests.support.fuzz import (
 from tests.support.shapes import output_problems
 from tests.support.strategies import request
 
+# These tests are about input fuzzing, not about onboarding: they opt into lenient mode.
+pytestmark = pytest.mark.usefixtures("lenient")
+
 OPERATIONS = sorted(SPEC.operations)
 FUZZ = fuzz_settings(ci_examples=20, long_examples=120)
 

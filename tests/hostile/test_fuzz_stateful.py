@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+import pytest
 from botocore.exceptions import ClientError
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invariant, rule, run_state_machine_as_test
@@ -18,6 +19,9 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invaria
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
 from tests.support.fuzz import COUNTER, LONG, client, fuzz_settings, reset_backend
 from tests.support.shapes import output_problems
+
+# These tests are about stateful fuzzing, not about onboarding: they opt into lenient mode.
+pytestmark = pytest.mark.usefixtures("lenient")
 
 SETTINGS = fuzz_settings(ci_examples=30, long_examples=60)
 SETTINGS = SETTINGS.__class__(SETTINGS, stateful_step_count=40 if LONG else 15)

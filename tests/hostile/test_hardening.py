@@ -20,7 +20,7 @@ from ssm_incidents_mock.records import RelatedItem
 from ssm_incidents_mock.responses import dispatch
 from ssm_incidents_mock.seam import RequestRefused
 from ssm_incidents_mock.wire.rest_json import Request
-from tests.conftest import assert_error
+from tests.support import assert_error, create_plan, onboard
 
 TEMPLATE = {"title": "t", "impact": 3}
 
@@ -41,7 +41,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def plan_and_incident(client: Any) -> tuple[str, str]:
-    plan = client.create_response_plan(name="p", incidentTemplate=TEMPLATE)["arn"]
+    plan = create_plan(client, "p")  # onboards the account first
     return plan, client.start_incident(responsePlanArn=plan)["incidentRecordArn"]
 
 
@@ -66,7 +66,7 @@ def test_every_endpoint_form_is_served_in_process(
                 client.create_response_plan(name="p", incidentTemplate=TEMPLATE)
             assert_error(exc_info, "ValidationException", 400, f"not available in the region {region}")
         else:
-            arn = client.create_response_plan(name="p", incidentTemplate=TEMPLATE)["arn"]
+            arn = create_plan(client, "p")
             assert client.get_response_plan(arn=arn)["name"] == "p"
     assert no_network == []
 
@@ -216,6 +216,7 @@ def test_the_last_millisecond_of_9999_is_the_latest_time_accepted(ssm_incidents:
 
 
 def test_nan_in_a_non_timestamp_member_is_refused_too(ssm_incidents: Any) -> None:
+    onboard(ssm_incidents)
     status, payload = raw("/createResponsePlan", b'{"name":"p","incidentTemplate":{"title":"t","impact":NaN}}')
     assert status == 400 and "could not be parsed" in payload["message"]
     assert ssm_incidents.list_response_plans()["responsePlanSummaries"] == []
@@ -264,14 +265,14 @@ def test_an_account_id_header_that_is_no_account_id_is_refused(ssm_incidents: An
 
 def test_a_next_token_is_accepted_only_in_the_account_that_minted_it(ssm_incidents: Any) -> None:
     for name in "abc":
-        ssm_incidents.create_response_plan(name=name, incidentTemplate=TEMPLATE)
+        create_plan(ssm_incidents, name)
     token = ssm_incidents.list_response_plans(maxResults=1)["nextToken"]
     other = boto3.client("ssm-incidents", region_name="us-east-1")
     other.meta.events.register(
         "before-sign.*.*", lambda request, **_: request.headers.add_header("x-moto-account-id", "210987654321")
     )
     for name in "abc":
-        other.create_response_plan(name=name, incidentTemplate=TEMPLATE)
+        create_plan(other, name)
     with pytest.raises(ClientError) as exc_info:
         other.list_response_plans(maxResults=1, nextToken=token)
     assert_error(exc_info, "ValidationException", 400, "nextToken")

@@ -78,6 +78,7 @@ class TestDecoratedClass:
 class TestDecoratedUnittestClass(unittest.TestCase):
     def setUp(self) -> None:
         self.client = ssm()
+        self.client.create_replication_set(regions={"us-east-1": {}})
         self.plan = self.client.create_response_plan(name="from-setup", incidentTemplate={"title": "t", "impact": 3})[
             "arn"
         ]
@@ -123,9 +124,9 @@ def test_accounts_do_not_see_each_other(ssm_incidents: Any) -> None:
     leave_state_behind(ssm_incidents)
     leave_state_behind(ssm(account=OTHER_ACCOUNT))  # starts empty although the default account is full
     plan = ssm_incidents.list_response_plans()["responsePlanSummaries"][0]["arn"]
-    with pytest.raises(ClientError) as exc_info:
+    with pytest.raises(ClientError) as exc_info:  # another account's plan, not shared with this one
         ssm(account=OTHER_ACCOUNT).get_response_plan(arn=plan)
-    assert_error(exc_info, "ResourceNotFoundException", 404, plan)
+    assert_error(exc_info, "AccessDeniedException", 403, plan, "no resource-based policy allows")
 
 
 FUZZ = fuzz_settings(ci_examples=60, long_examples=400)

@@ -9,6 +9,9 @@ from botocore.exceptions import ClientError
 
 from tests.support import assert_error, create_plan, start_incident
 
+# Every test here runs in an onboarded account (a replication set in us-east-1), as on AWS.
+pytestmark = pytest.mark.usefixtures("ssm_incidents_onboarded")
+
 SNS = "arn:aws:sns:us-east-1:123456789012:topic"
 PATTERN_ARN = r"^arn:aws(-cn|-us-gov)?:[a-z0-9-]*:[a-z0-9-]*:([0-9]{12})?:.+$"
 

@@ -19,6 +19,9 @@ from ssm_incidents_mock.context import RequestContext
 from ssm_incidents_mock.models import SSMIncidentsBackend, ssmincidents_backends
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
 
+# These tests are about the dashboard, not about onboarding: they opt into lenient mode.
+pytestmark = pytest.mark.usefixtures("lenient")
+
 ACCOUNT = "123456789012"
 PREFIX = "/_ssm_incidents_mock/dashboard"
 OVERVIEW = f"{PREFIX}/account/{ACCOUNT}/aws"

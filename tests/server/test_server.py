@@ -23,6 +23,9 @@ from botocore.exceptions import ClientError
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer, dump_state
 from tests.support import assert_error
 
+# These tests are about the HTTP server, not about onboarding: they opt into lenient mode.
+pytestmark = pytest.mark.usefixtures("lenient")
+
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 REPO = Path(__file__).resolve().parents[2]
 

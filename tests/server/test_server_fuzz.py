@@ -34,6 +34,9 @@ from tests.support.fuzz import (
 )
 from tests.support.strategies import request
 
+# These tests are about input fuzzing, not about onboarding: they opt into lenient mode.
+pytestmark = pytest.mark.usefixtures("lenient")
+
 OPERATIONS = sorted(SPEC.operations)
 BOTO3_FUZZ = fuzz_settings(ci_examples=8, long_examples=60)
 HTTP_FUZZ = fuzz_settings(ci_examples=500, long_examples=4000)

@@ -28,6 +28,9 @@ from ssm_incidents_mock import server as server_module
 from ssm_incidents_mock import snapshot
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer, make_app
 
+# These tests are about the HTTP server, not about onboarding: they opt into lenient mode.
+pytestmark = pytest.mark.usefixtures("lenient")
+
 AUTH = "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/ssm-incidents/aws4_request, SignedHeaders=host, Signature=00"
 PLAN = json.dumps({"name": "hostile", "incidentTemplate": {"title": "t", "impact": 3}}).encode()
 

@@ -21,6 +21,9 @@ JSON = {"Content-Type": "application/json", **SIGNED}
 # Raw requests: a loopback Host and a SigV4 Authorization header, as every SDK sends.
 CONTROL = {"X-SSM-Incidents-Mock": "1"}
 HOST = b"Host: 127.0.0.1\r\nAuthorization: " + AUTH.encode() + b"\r\n"
+
+# These tests are about the HTTP server, not about onboarding: they opt into lenient mode.
+pytestmark = pytest.mark.usefixtures("lenient")
 PLAN_BODY = json.dumps({"name": "plan", "incidentTemplate": {"title": "t", "impact": 3}}).encode()
 
 

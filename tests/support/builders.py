@@ -29,8 +29,15 @@ def unchecked(region: str = "us-east-1", **kwargs: Any) -> Any:
     return client(region, validate=False, **kwargs)
 
 
+def onboard(c: Any) -> None:
+    """Onboard the client's account as AWS requires first: a replication set holding the client's region."""
+    if not c.list_replication_sets()["replicationSetArns"]:
+        c.create_replication_set(regions={c.meta.region_name: {}})
+
+
 def create_plan(c: Any, name: str = "plan", template: dict[str, Any] | None = None, **members: Any) -> str:
-    """A response plan whose incident template is ``TEMPLATE`` updated with ``template``."""
+    """A response plan whose incident template is ``TEMPLATE`` updated with ``template`` (the account onboarded)."""
+    onboard(c)
     arn: str = c.create_response_plan(name=name, incidentTemplate={**TEMPLATE, **(template or {})}, **members)["arn"]
     return arn
 

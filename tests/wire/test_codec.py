@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 
 from ssm_incidents_mock.responses import dispatch
 from ssm_incidents_mock.wire.rest_json import Request
-from tests.support import assert_error, unchecked
+from tests.support import assert_error, create_plan, unchecked
 
 PLAN = "arn:aws:ssm-incidents::123456789012:response-plan/p"
 
@@ -54,7 +54,7 @@ def test_lone_surrogate_in_a_string_is_a_validation_error(ssm_incidents: Any, te
 
 
 def test_a_surrogate_pair_is_ordinary_text(ssm_incidents: Any) -> None:
-    unchecked().create_response_plan(name="p", incidentTemplate={"title": "\U0001f600", "impact": 3})
+    create_plan(unchecked(), "p", {"title": "\U0001f600"})
     assert ssm_incidents.get_response_plan(arn=PLAN)["incidentTemplate"]["title"] == "\U0001f600"
 
 

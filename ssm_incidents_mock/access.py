@@ -1,0 +1,251 @@
+"""Who may do what: the resources of each operation, IAM checks and sharing by resource policy.
+
+A response plan is shared with another account when one of its resource policies names that
+account's principal (AWS RAM creates such a policy). The consumer then uses the plan and the
+incidents created with it, which stay in the owner's account (ARNs with the owner's account id).
+Calls on the caller's own resources never enter the sharing path: the ARN's account is compared
+first, and only a foreign one costs a policy evaluation.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from . import seam
+from .exceptions import AccessDeniedException
+
+if TYPE_CHECKING:
+    from .context import RequestContext
+    from .records import ResponsePlan
+
+PLAN = "response-plan"
+RECORD = "incident-record"  # the record and its response plan (both are required resources)
+RECORD_ONLY = "incident-record-only"
+REPLICATION_SET = "replication-set"
+TAGGABLE = "taggable"
+
+# Operation -> (input member holding the resource ARN, resource types in the Service Authorization
+# Reference for Incident Manager). Operations not listed take "*" (List*, Create*).
+TARGETS: dict[str, tuple[str, str]] = {
+    "BatchGetIncidentFindings": ("incidentRecordArn", RECORD),
+    "CreateTimelineEvent": ("incidentRecordArn", RECORD),
+    "DeleteIncidentRecord": ("arn", RECORD_ONLY),
+    "DeleteReplicationSet": ("arn", REPLICATION_SET),
+    "DeleteResourcePolicy": ("resourceArn", PLAN),
+    "DeleteResponsePlan": ("arn", PLAN),
+    "DeleteTimelineEvent": ("incidentRecordArn", RECORD_ONLY),
+    "GetIncidentRecord": ("arn", RECORD),
+    "GetReplicationSet": ("arn", REPLICATION_SET),
+    "GetResourcePolicies": ("resourceArn", PLAN),
+    "GetResponsePlan": ("arn", PLAN),
+    "GetTimelineEvent": ("incidentRecordArn", RECORD),
+    "ListIncidentFindings": ("incidentRecordArn", RECORD),
+    "ListRelatedItems": ("incidentRecordArn", RECORD),
+    "ListTagsForResource": ("resourceArn", TAGGABLE),
+    "ListTimelineEvents": ("incidentRecordArn", RECORD),
+    "PutResourcePolicy": ("resourceArn", PLAN),
+    "StartIncident": ("responsePlanArn", PLAN),
+    "TagResource": ("resourceArn", TAGGABLE),
+    "UntagResource": ("resourceArn", TAGGABLE),
+    "UpdateDeletionProtection": ("arn", REPLICATION_SET),
+    "UpdateIncidentRecord": ("arn", RECORD),
+    "UpdateRelatedItems": ("incidentRecordArn", RECORD),
+    "UpdateReplicationSet": ("arn", REPLICATION_SET),
+    "UpdateResponsePlan": ("arn", PLAN),
+    "UpdateTimelineEvent": ("incidentRecordArn", RECORD),
+}
+
+# What a consumer may do with a shared plan and its incidents ("use and view"), if a policy allows it.
+# Tags, resource policies, changing or deleting the plan and deleting incidents stay with the owner.
+SHAREABLE = frozenset(
+    {
+        "GetResponsePlan",
+        "StartIncident",
+        "GetIncidentRecord",
+        "UpdateIncidentRecord",
+        "CreateTimelineEvent",
+        "GetTimelineEvent",
+        "UpdateTimelineEvent",
+        "DeleteTimelineEvent",
+        "ListTimelineEvents",
+        "UpdateRelatedItems",
+        "ListRelatedItems",
+        "ListIncidentFindings",
+        "BatchGetIncidentFindings",
+    }
+)
+
+_RECORD_ARN = re.compile(r"^(arn:[^:]+:ssm-incidents:[^:]*:[^:]*:)incident-record/([^/]+)/[^/]+$")
+_ROLE_SESSION = re.compile(r"^arn:([^:]+):sts::(\d{12}):assumed-role/([^/]+)/[^/]+$")
+
+
+def plan_of_record(arn: str) -> str | None:
+    """The response plan ARN an incident record ARN sits under."""
+    match = _RECORD_ARN.match(arn)
+    return f"{match.group(1)}response-plan/{match.group(2)}" if match else None
+
+
+def resources(operation: str, params: dict[str, Any]) -> list[str]:
+    """The ARNs IAM checks the operation on (``*`` for operations without a resource type)."""
+    target = TARGETS.get(operation)
+    arn = params.get(target[0]) if target is not None else None
+    if not arn:
+        return ["*"]
+    if target is not None and target[1] == RECORD:
+        plan = plan_of_record(arn)
+        return [arn, plan] if plan else [arn]
+    return [arn]
+
+
+def foreign_owner(operation: str, params: dict[str, Any], account_id: str) -> str | None:
+    """The account owning the operation's Incident Manager ARN when it is not the caller's, else None."""
+    target = TARGETS.get(operation)
+    if target is None:
+        return None
+    arn = params.get(target[0])
+    if arn is None or account_id in arn:  # the usual case: the caller's own resource
+        return None
+    parts = arn.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn" or parts[2] != "ssm-incidents" or not parts[4].isdigit():
+        return None
+    return str(parts[4])
+
+
+def denied(ctx: RequestContext, operation: str, resource: str, reason: str) -> AccessDeniedException:
+    action = f"ssm-incidents:{operation}"
+    return AccessDeniedException(
+        f"User: {ctx.caller_arn} is not authorized to perform: {action} on resource: {resource} {reason}"
+    )
+
+
+def no_resource_policy(ctx: RequestContext, operation: str, resource: str) -> AccessDeniedException:
+    return denied(
+        ctx, operation, resource, f"because no resource-based policy allows the ssm-incidents:{operation} action"
+    )
+
+
+def check_shared(ctx: RequestContext, plans: dict[str, ResponsePlan], operation: str, arn: str) -> None:
+    """Refuse a call on another account's resource unless a policy of its plan allows it (owner's lock held)."""
+    kind = TARGETS[operation][1]
+    plan_arn = arn if kind == PLAN else plan_of_record(arn)
+    plan = plans.get(plan_arn) if plan_arn else None
+    if operation not in SHAREABLE or plan is None or not plan.policies:
+        raise no_resource_policy(ctx, operation, arn)
+    wanted = [arn] if kind == PLAN else [arn, plan.arn]
+    for resource in wanted:
+        if not plan_allows(plan, ctx, operation, resource):
+            raise no_resource_policy(ctx, operation, resource)
+
+
+def plan_allows(plan: ResponsePlan, ctx: RequestContext, operation: str, resource: str) -> bool:
+    documents = tuple(p.policy_document for p in plan.policies.values())
+    return policies_allow(documents, ctx.caller_arn, ctx.account_id, f"ssm-incidents:{operation}", resource)
+
+
+@lru_cache(maxsize=4096)
+def policies_allow(documents: tuple[str, ...], caller: str, account_id: str, action: str, resource: str) -> bool:
+    """Whether the resource policies grant ``caller`` the action: an applicable Deny refuses, else any Allow grants."""
+    forms = caller_forms(caller, account_id)
+    context = {"aws:principalaccount": account_id, "aws:principalarn": caller}
+    allowed = False
+    for document in documents:
+        for statement in _statements(document):
+            decision = _statement_decision(statement, forms, context, action.lower(), resource)
+            if decision == "DENIED":
+                return False
+            allowed = allowed or decision == "ALLOWED"
+    return allowed
+
+
+def caller_forms(caller: str, account_id: str) -> frozenset[str]:
+    """The Principal values that name this caller: its ARN, its account (id or root ARN), its role."""
+    partition = caller.split(":", 2)[1] if caller.startswith("arn:") else "aws"
+    forms = {caller, account_id, f"arn:{partition}:iam::{account_id}:root"}
+    session = _ROLE_SESSION.match(caller)
+    if session is not None:
+        forms.add(f"arn:{session.group(1)}:iam::{session.group(2)}:role/{session.group(3)}")
+    return frozenset(forms)
+
+
+@lru_cache(maxsize=256)
+def _statements(document: str) -> tuple[dict[str, Any], ...]:
+    statements = json.loads(document).get("Statement", [])
+    return tuple(statements if isinstance(statements, list) else [statements])
+
+
+def _names(principal: Any, forms: frozenset[str]) -> bool:
+    if principal == "*":
+        return True
+    if not isinstance(principal, dict):
+        return False
+    values = principal.get("AWS", ())
+    for value in [values] if isinstance(values, str) else values:
+        if value == "*" or value in forms:
+            return True
+        if ":role/" in value:  # a role ARN with a path names the session of that role
+            head, _, rest = value.partition(":role/")
+            if f"{head}:role/{rest.rsplit('/', 1)[-1]}" in forms:
+                return True
+    return False
+
+
+def _statement_decision(
+    statement: dict[str, Any], forms: frozenset[str], context: dict[str, str], action: str, resource: str
+) -> str:
+    """A statement applies only if it names the caller and its conditions hold (NotPrincipal/NotResource: never)."""
+    if "NotPrincipal" in statement or "NotResource" in statement or "Resource" not in statement:
+        return "NEUTRAL"
+    if not _names(statement.get("Principal"), forms):
+        return "NEUTRAL"
+    if "Condition" in statement and not _conditions_hold(statement["Condition"], context):
+        return "NEUTRAL"
+    body = {k: v for k, v in statement.items() if k not in ("Principal", "Condition")}
+    for key in ("Action", "NotAction"):  # AWS matches action names case-insensitively; moto does not
+        if key in body:
+            body[key] = [a.lower() for a in body[key]] if isinstance(body[key], list) else body[key].lower()
+    return seam.statement_decision(body, action, resource)
+
+
+def _conditions_hold(condition: Any, context: dict[str, str]) -> bool:
+    """StringEquals/StringLike (IgnoreCase, IfExists) on aws:PrincipalAccount and aws:PrincipalArn.
+
+    Any other operator or key (aws:PrincipalOrgID: the mock knows no organizations) does not hold.
+    """
+    if not isinstance(condition, dict):
+        return False
+    for operator, pairs in condition.items():
+        if_exists = operator.endswith("IfExists")
+        base = operator[: -len("IfExists")] if if_exists else operator
+        if base not in ("StringEquals", "StringEqualsIgnoreCase", "StringLike") or not isinstance(pairs, dict):
+            return False
+        for key, expected in pairs.items():
+            actual = context.get(key.lower())
+            if actual is None:
+                if if_exists:
+                    continue
+                return False
+            values = [expected] if isinstance(expected, str) else list(expected)
+            if base == "StringEquals":
+                ok = actual in values
+            elif base == "StringEqualsIgnoreCase":
+                ok = actual.lower() in (v.lower() for v in values)
+            else:
+                ok = any(re.fullmatch(re.escape(v).replace(r"\*", ".*").replace(r"\?", "."), actual) for v in values)
+            if not ok:
+                return False
+    return True
+
+
+def authorize(principal: Any, ctx: RequestContext, operation: str, arns: Iterable[str]) -> None:
+    """The caller's identity policies must allow the action on every resource (moto's IAM on)."""
+    action = f"ssm-incidents:{operation}"
+    for resource in arns:
+        decision = seam.identity_decision(principal, action, resource)
+        if decision == "DENIED":
+            raise denied(ctx, operation, resource, "with an explicit deny in an identity-based policy")
+        if decision != "ALLOWED":
+            raise denied(ctx, operation, resource, f"because no identity-based policy allows the {action} action")

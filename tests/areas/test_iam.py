@@ -1,0 +1,124 @@
+"""moto's IAM enforcement applied to ssm-incidents: on with set_initial_no_auth_action_count, off by default."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto.core import set_initial_no_auth_action_count
+
+from ssm_incidents_mock import mock_ssm_incidents
+from tests.conftest import assert_error
+
+ACCOUNT = "123456789012"
+PLAN_A = f"arn:aws:ssm-incidents::{ACCOUNT}:response-plan/plan-a"
+
+
+def user_client(statements: list[dict[str, Any]]) -> Any:
+    """An IAM user with these policy statements and a client signing with its key (made while auth is off)."""
+    iam = boto3.client("iam", region_name="us-east-1")
+    iam.create_user(UserName="alice")
+    document = json.dumps({"Version": "2012-10-17", "Statement": statements})
+    iam.put_user_policy(UserName="alice", PolicyName="p", PolicyDocument=document)
+    key = iam.create_access_key(UserName="alice")["AccessKey"]
+    return boto3.client(
+        "ssm-incidents",
+        region_name="us-east-1",
+        aws_access_key_id=key["AccessKeyId"],
+        aws_secret_access_key=key["SecretAccessKey"],
+    )
+
+
+def setup_incident() -> str:
+    admin = boto3.client("ssm-incidents", region_name="us-east-1")
+    admin.create_replication_set(regions={"us-east-1": {}})
+    admin.create_response_plan(name="plan-a", incidentTemplate={"title": "t", "impact": 3})
+    admin.create_response_plan(name="plan-b", incidentTemplate={"title": "t", "impact": 3})
+    return str(admin.start_incident(responsePlanArn=PLAN_A)["incidentRecordArn"])
+
+
+def denied(call: Any, *fragments: str) -> None:
+    with pytest.raises(ClientError) as exc_info:
+        call()
+    assert_error(exc_info, "AccessDeniedException", 403, "User: arn:aws:iam::123456789012:user/alice", *fragments)
+
+
+@mock_ssm_incidents
+def test_identity_policies_decide_each_call() -> None:
+    @set_initial_no_auth_action_count(7)  # 4 ssm-incidents + 3 IAM setup calls run unauthenticated
+    def run() -> None:
+        incident = setup_incident()
+        c = user_client(
+            [
+                {
+                    "Effect": "Allow",
+                    "Action": "ssm-incidents:Get*",
+                    "Resource": f"{PLAN_A.replace('response-plan', '*')}*",
+                },
+                {"Effect": "Allow", "Action": "ssm-incidents:ListResponsePlans", "Resource": "*"},
+                {"Effect": "Deny", "Action": "ssm-incidents:GetResponsePlan", "Resource": PLAN_A},
+            ]
+        )
+        assert c.get_incident_record(arn=incident)["incidentRecord"]["arn"] == incident  # record and plan allowed
+        assert len(c.list_response_plans()["responsePlanSummaries"]) == 2
+        denied(
+            lambda: c.list_incident_records(),
+            "ssm-incidents:ListIncidentRecords on resource: *",
+            "because no identity-based policy allows the ssm-incidents:ListIncidentRecords action",
+        )
+        denied(lambda: c.get_response_plan(arn=PLAN_A), PLAN_A, "with an explicit deny in an identity-based policy")
+        plan_b = PLAN_A.replace("plan-a", "plan-b")
+        denied(lambda: c.get_response_plan(arn=plan_b), f"GetResponsePlan on resource: {plan_b}")
+        denied(lambda: c.start_incident(responsePlanArn=PLAN_A), "ssm-incidents:StartIncident")
+        assert len(boto3.client("ssm-incidents", region_name="us-east-1").meta.service_model.operation_names) == 31
+
+    run()
+
+
+@mock_ssm_incidents
+def test_incident_operations_need_the_record_and_its_plan() -> None:
+    @set_initial_no_auth_action_count(7)
+    def run() -> None:
+        incident = setup_incident()
+        c = user_client([{"Effect": "Allow", "Action": "ssm-incidents:*", "Resource": f"{incident}"}])
+        denied(lambda: c.get_incident_record(arn=incident), f"GetIncidentRecord on resource: {PLAN_A}")
+        denied(lambda: c.update_incident_record(arn=incident, title="x"), PLAN_A)
+
+    run()
+
+
+@mock_ssm_incidents
+def test_unknown_key_and_wrong_secret_are_refused() -> None:
+    @set_initial_no_auth_action_count(3)
+    def run() -> None:
+        good = user_client([{"Effect": "Allow", "Action": "ssm-incidents:*", "Resource": "*"}])
+        assert good.list_replication_sets()["replicationSetArns"] == []
+        unknown = boto3.client(
+            "ssm-incidents",
+            region_name="us-east-1",
+            aws_access_key_id="AKIAUNKNOWN0000000000",
+            aws_secret_access_key="x",
+        )
+        with pytest.raises(ClientError) as exc_info:
+            unknown.list_replication_sets()
+        assert_error(
+            exc_info, "UnrecognizedClientException", 403, "The security token included in the request is invalid."
+        )
+        key = good._request_signer._credentials.access_key
+        wrong = boto3.client("ssm-incidents", region_name="us-east-1", aws_access_key_id=key, aws_secret_access_key="x")
+        with pytest.raises(ClientError) as exc_info:
+            wrong.get_replication_set(arn="arn:aws:ssm-incidents::123456789012:replication-set/x")
+        assert_error(exc_info, "InvalidSignatureException", 403, "signature we calculated does not match")
+
+    run()
+
+
+def test_auth_off_by_default_accepts_any_key(ssm_incidents_onboarded: Any) -> None:
+    c = boto3.client(
+        "ssm-incidents", region_name="us-east-1", aws_access_key_id="AKIAUNKNOWN0000000000", aws_secret_access_key="x"
+    )
+    assert c.list_replication_sets()["replicationSetArns"]
+    c.create_response_plan(name="p", incidentTemplate={"title": "t", "impact": 3})
