@@ -1,10 +1,12 @@
-"""The response plan's SSM Automation runbook, started by StartIncident."""
+"""The response plan's SSM Automation runbook, started by StartIncident in moto's SSM."""
 
 from __future__ import annotations
 
 import json
 import re
 from typing import Any
+
+import boto3
 
 from ssm_incidents_mock import SSMIncidentsMock
 
@@ -14,9 +16,25 @@ EXECUTION_ARN = re.compile(
     r"arn:aws:ssm:us-east-1:123456789012:automation-execution/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 )
 INVOLVED = "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0"
+RUNBOOK_CONTENT = """
+schemaVersion: '0.3'
+parameters:
+  IncidentArn: {type: String}
+mainSteps:
+- name: wait
+  action: aws:sleep
+  inputs: {Duration: PT1S}
+"""
+
+
+def create_runbook(name: str = RUNBOOK, region: str = "us-east-1") -> None:
+    """The runbook document in moto's SSM (moto preloads no AWS-owned documents)."""
+    ssm = boto3.client("ssm", region_name=region)
+    ssm.create_document(Name=name, DocumentType="Automation", DocumentFormat="YAML", Content=RUNBOOK_CONTENT)
 
 
 def plan_with_runbook(client: Any, **template: Any) -> str:
+    create_runbook()
     automation = {
         "documentName": RUNBOOK,
         "documentVersion": "$DEFAULT",
