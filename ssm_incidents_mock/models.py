@@ -158,8 +158,7 @@ class SSMIncidentsBackend(BaseBackend):
         self.response_plans.clear()
         self.incidents = IncidentIndex()
         self.tags.clear()
-        self.idempotency.clear()
-        self.automation_executions.clear()
+        self.idempotency.clear()  # runbook executions are SSM's data: they stay
 
     # --- replication sets -----------------------------------------------------------------
 
