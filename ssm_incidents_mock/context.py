@@ -52,6 +52,13 @@ class RequestContext:
             region = _agent_region(_text(headers.get("User-Agent"))) or scope_region or DEFAULT_REGION
         return cls(_account_id(headers, access_key), region, access_key)
 
+    @classmethod
+    def acting_as(cls, account_id: str, region: str, caller_arn: str) -> RequestContext:
+        """A call Incident Manager makes for another service (an alarm action, a rule target)."""
+        ctx = cls(account_id, region)
+        ctx._caller_arn = caller_arn
+        return ctx
+
     @property
     def caller_arn(self) -> str:
         """The principal ARN moto's STS reports for this access key (looked up once per request)."""

@@ -314,12 +314,13 @@ def _copy_replication_set(backend: SSMIncidentsBackend) -> _ReplicationSet | Non
     rs = backend.replication_set
     if rs is None:
         return None
+    # the status now, not what the last GetReplicationSet showed; looking does not count as a read
     regions = tuple(
-        _Region(name, info.status, info.sse_kms_key_id, info.status_message, info.status_update_date_time)
+        _Region(name, info.lifecycle.current, info.sse_kms_key_id, info.status_message, info.status_update_date_time)
         for name, info in sorted(rs.region_map.items())
     )
     return _ReplicationSet(
-        rs.arn, rs.status, rs.deletion_protected, rs.created_by, rs.created_time, rs.last_modified_time, regions
+        rs.arn, rs.current_status, rs.deletion_protected, rs.created_by, rs.created_time, rs.last_modified_time, regions
     )
 
 

@@ -1,7 +1,8 @@
 """Identifiers: random ones, and ids derived from an incident's id instead of stored.
 
-Random ids come from a private generator seeded once from the OS (cheaper than ``uuid.uuid4()``;
-test tools that re-seed the ``random`` module for every test do not make them repeat).
+Random ids are drawn from moto's own generator (``mock_random``), so ``POST /moto-api/seed?a=N``
+makes them repeat from run to run as moto's ids do; they are formatted here, which is cheaper than
+``uuid.uuid4()``. Test tools that re-seed the ``random`` module for every test do not touch it.
 
 An incident's timeline events, its generated dedupe string and its related items' ids are
 *derived* from the incident's id and a number: ``id XOR (number * K) mod 2**128`` is a bijection
@@ -13,9 +14,10 @@ visibly related too (they share characters); callers must not parse them either 
 from __future__ import annotations
 
 import itertools
-import random
 
-_RANDOM = random.Random()
+from . import seam
+
+_RANDOM = seam.moto_random()
 _MASK = (1 << 128) - 1
 _MIX = 0x9E3779B97F4A7C15F39CC0605CEDC835  # odd, so multiplying by it is invertible mod 2**128
 _UNMIX = pow(_MIX, -1, 1 << 128)

@@ -23,7 +23,7 @@ from . import seam
 from .config import settings
 from .context import DEFAULT_ACCOUNT_ID
 from .models import SSMIncidentsBackend, ssmincidents_backends
-from .records import IncidentRecord
+from .records import AutomationExecution, Engagement, IncidentRecord, Notification
 from .responses import dispatch
 from .urls import url_bases
 from .wire.rest_json import Request, split_url
@@ -34,9 +34,10 @@ URL_PATTERN = re.compile(url_bases[0])
 
 def register() -> None:
     """Make moto serve ssm-incidents through this package (``mock_aws`` too). Idempotent and thread-safe."""
-    from . import models
+    from . import effects, models
 
     seam.install(dispatch, _request, URL_PATTERN, models)
+    effects.install()
 
 
 def _request(method: str, url: str, headers: Any, body: bytes | str | None) -> Request:
@@ -120,6 +121,21 @@ class SSMIncidentsMock:
     def incident_records(self, account_id: str = DEFAULT_ACCOUNT_ID, partition: str = "aws") -> list[IncidentRecord]:
         """The account's incident records, oldest first: a read-only view for assertions."""
         return sorted(self.backend(account_id, partition).incidents.by_arn.values(), key=lambda r: r.seq)
+
+    def automation_executions(
+        self, account_id: str = DEFAULT_ACCOUNT_ID, partition: str = "aws"
+    ) -> list[AutomationExecution]:
+        """The runbook executions the account's incidents started, oldest first (each with the account and
+        region it runs in, the document version that ran and its resolved ``parameters``)."""
+        return sorted(self.backend(account_id, partition).automation_executions.values(), key=lambda e: e.start_time)
+
+    def notifications(self, account_id: str = DEFAULT_ACCOUNT_ID, partition: str = "aws") -> list[Notification]:
+        """The SNS messages the account's incidents published (or failed to publish), oldest first."""
+        return list(self.backend(account_id, partition).notifications)
+
+    def engagements(self, account_id: str = DEFAULT_ACCOUNT_ID, partition: str = "aws") -> list[Engagement]:
+        """The engagements the account's response plans would have started, oldest first (recorded only)."""
+        return list(self.backend(account_id, partition).engagements)
 
     def reset(self) -> None:
         """Drop all state of every mocked service, as moto's reset does."""

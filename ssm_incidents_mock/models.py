@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from moto.core.base_backend import BackendDict, BaseBackend
 
+from . import effects
 from .config import settings
 from .context import RequestContext
 from .exceptions import (
@@ -38,9 +39,11 @@ from .records import (
     RECORD_UPDATE,
     TIMELINE_FILTER_KEYS,
     AutomationExecution,
+    Engagement,
     Finding,
     IncidentIndex,
     IncidentRecord,
+    Notification,
     RecordUpdate,
     RegionInfo,
     RelatedItem,
@@ -100,6 +103,9 @@ class SSMIncidentsBackend(BaseBackend):
         # (operation, clientToken) -> (digest of the validated input, the rendered answer)
         self.idempotency: dict[tuple[str, ...], tuple[str, Any]] = {}
         self.automation_executions: dict[str, AutomationExecution] = {}
+        # what Incident Manager did elsewhere (effects.py): SNS messages, engagements it would start
+        self.notifications: list[Notification] = []
+        self.engagements: list[Engagement] = []
         self.last_creation_time = 0.0
         self._seq = itertools.count(1)
 
@@ -189,8 +195,7 @@ class SSMIncidentsBackend(BaseBackend):
         self.response_plans.clear()
         self.incidents = IncidentIndex()
         self.tags.clear()
-        self.idempotency.clear()
-        self.automation_executions.clear()
+        self.idempotency.clear()  # runbook executions are SSM's data: they stay
 
     # --- replication sets -----------------------------------------------------------------
 
@@ -211,6 +216,11 @@ class SSMIncidentsBackend(BaseBackend):
         return arn
 
     def get_replication_set(self, ctx: RequestContext, arn: str) -> ReplicationSet:
+        rs = self.find_replication_set(ctx, arn)
+        rs.observe()  # a read moves the statuses on (moto's state manager)
+        return rs
+
+    def find_replication_set(self, ctx: RequestContext, arn: str) -> ReplicationSet:
         rs = self.replication_set
         if rs is None or rs.arn != arn or ctx.region not in rs.region_map:
             raise not_found("REPLICATION_SET", arn, "replication set")
@@ -231,23 +241,27 @@ class SSMIncidentsBackend(BaseBackend):
 
     def update_replication_set(self, ctx: RequestContext, arn: str, actions: list[dict[str, Any]]) -> None:
         """Add or delete one region (the model allows exactly one action with one member set)."""
-        rs = self.get_replication_set(ctx, arn)
-        if rs.status != "ACTIVE":
+        rs = self.find_replication_set(ctx, arn)
+        status = rs.current_status
+        if status != "ACTIVE":
             raise ConflictException(
-                f"The replication set {arn} is {rs.status}; wait until it is ACTIVE.", "REPLICATION_SET", arn
+                f"The replication set {arn} is {status}; wait until it is ACTIVE.", "REPLICATION_SET", arn
             )
         action = actions[0]
         if "addRegionAction" in action:
             add = action["addRegionAction"]
             _check_new_region(rs, add["regionName"], add.get("sseKmsKeyId"))
             rs.region_map[add["regionName"]] = RegionInfo(add.get("sseKmsKeyId"), time.time())
+            rs.lifecycle.restart("UPDATING")
             rs.touch(ctx.caller_arn)
             return
         name = action["deleteRegionAction"]["regionName"]
         if name not in rs.region_map:
             raise ValidationException(f"The region {name} is not part of the replication set.")
         if len(rs.region_map) > 1:
-            del rs.region_map[name]
+            rs.region_map[name].lifecycle.restart("DELETING")  # gone once a read has seen it DELETING
+            rs.lifecycle.restart("UPDATING")
+            rs.drop_deleted_regions()
             rs.touch(ctx.caller_arn)
             return
         if rs.deletion_protected:
@@ -259,7 +273,7 @@ class SSMIncidentsBackend(BaseBackend):
 
     def delete_replication_set(self, ctx: RequestContext, arn: str) -> None:
         """Delete the set and with it all Incident Manager data of the account."""
-        rs = self.get_replication_set(ctx, arn)
+        rs = self.find_replication_set(ctx, arn)
         if rs.deletion_protected:
             raise ValidationException(
                 f"The replication set {arn} is protected from deletion. Turn deletion protection off to delete it."
@@ -267,7 +281,7 @@ class SSMIncidentsBackend(BaseBackend):
         self.clear_incident_manager_data()
 
     def update_deletion_protection(self, ctx: RequestContext, arn: str, deletion_protected: bool) -> None:
-        rs = self.get_replication_set(ctx, arn)
+        rs = self.find_replication_set(ctx, arn)
         rs.deletion_protected = deletion_protected
         rs.touch(ctx.caller_arn)
 
@@ -445,8 +459,9 @@ class SSMIncidentsBackend(BaseBackend):
         plan = self.plan(ctx, response_plan_arn)
         template = plan.incident_template
         dedupe = template.get("dedupeString")
-        if dedupe:
-            existing = self.incidents.open_with(dedupe)
+        key = dedupe or (effects.trigger_dedupe_key(plan.arn, trigger_details) if trigger_details else None)
+        if key:
+            existing = self.incidents.open_with(key)
             if existing is not None:
                 if trigger_details:  # the trigger is folded into the open incident
                     self._add_trigger_event(existing, trigger_details, created=False)
@@ -460,6 +475,7 @@ class SSMIncidentsBackend(BaseBackend):
         record.impact = impact if impact is not None else template["impact"]
         record.summary = template.get("summary")
         record.template_dedupe = dedupe or None
+        record.dedupe_key = key or None
         targets = template.get("notificationTargets")
         if targets:
             record.notification_targets = tuple(targets)
@@ -483,6 +499,10 @@ class SSMIncidentsBackend(BaseBackend):
         opsitem = f"arn:{ctx.partition}:ssm:{ctx.region}:{self.account_id}:opsitem/oi-{random_hex(12)}"
         parent = {"identifier": {"type": "PARENT", "value": {"arn": opsitem}}, "title": "parentItem"}
         self._record_update(ctx, record, item=self._add_related_item(record, parent))
+        if plan.engagements:
+            effects.record_engagements(self, plan, record)
+        if record.notification_targets or record.chat_channel:
+            effects.notify(self, ctx, record, "SSM Incident Start")
         return arn
 
     def _add_trigger_event(self, record: IncidentRecord, trigger_details: dict[str, Any], created: bool) -> None:
@@ -506,13 +526,11 @@ class SSMIncidentsBackend(BaseBackend):
             automation = action.get("ssmAutomation")
             if automation is None:
                 continue
-            involved = [
-                item.value
-                for item in record.related_items
-                if item.item_type == "INVOLVED_RESOURCE" and item.value_key == "arn"
-            ]
-            prefix = f"arn:{ctx.partition}:ssm:{ctx.region}:{self.account_id}:"
-            execution = AutomationExecution(prefix, automation, record.arn, involved)
+            execution = effects.start_runbook(self, ctx, record, automation)
+            if execution is None:  # no such Automation document in moto's SSM: AWS's start-failure event
+                data = effects.start_failure_data(automation)
+                self._add_event(record, effects.START_FAILURE, data, references=[{"resource": record.arn}])
+                continue
             self.automation_executions[execution.execution_id] = execution
             record.automation_executions += ({"ssmExecutionArn": execution.arn},)
             runbook = {"identifier": {"type": AUTOMATION_ITEM, "value": {"arn": execution.arn}}}
@@ -558,6 +576,8 @@ class SSMIncidentsBackend(BaseBackend):
             changes.append(("notificationTargets", compact(notification_targets)))
         if changes:
             self._record_update(ctx, record, tuple(changes))
+            if record.notification_targets or record.chat_channel:
+                effects.notify(self, ctx, record, RECORD_UPDATE, tuple(changes))
 
     def list_incident_records(
         self,
@@ -764,7 +784,11 @@ class SSMIncidentsBackend(BaseBackend):
                 )
             item = found
             incident.remove_related_item(item)
-        self._record_update(ctx, incident, item=item, item_added="itemToAdd" in related_items_update)
+        added = "itemToAdd" in related_items_update
+        self._record_update(ctx, incident, item=item, item_added=added)
+        if incident.notification_targets or incident.chat_channel:
+            update = {"itemToAdd": item.as_update()} if added else {"itemToRemove": item.identifier}
+            effects.notify(self, ctx, incident, RECORD_UPDATE, (("relatedItems", compact(update)),))
 
     def list_related_items(
         self,

@@ -10,9 +10,11 @@ from __future__ import annotations
 import time
 from bisect import bisect_left, insort
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from operator import attrgetter
 from typing import Any
 
+from . import seam
 from .filters import Filter, FilterKeys, matches_all
 from .ids import derived_uuid, derived_value, random_hex, random_uuid
 from .wire.codec import canonical, compact
@@ -34,18 +36,48 @@ def incident_id(incident_record_arn: str) -> str:
 # --------------------------------------------------------------------------- replication set
 
 
+# moto's state manager drives the set and its regions (``set_transition`` with this model name);
+# the default is moto's usual one for slow resources: one status step per GetReplicationSet.
+REPLICATION_SET_MODEL = "ssmincidents::replicationset"
+REPLICATION_SET_TRANSITION = {"progression": "manual", "times": 1}
+_TRANSITIONS: list[tuple[str | None, str]] = [("CREATING", "ACTIVE"), ("UPDATING", "ACTIVE"), ("DELETING", "DELETED")]
+seam.register_transition(REPLICATION_SET_MODEL, REPLICATION_SET_TRANSITION)
+
+
+class Lifecycle(seam.ManagedState):
+    """A status that moves on as moto's state manager says: CREATING/UPDATING -> ACTIVE, DELETING -> DELETED."""
+
+    def __init__(self, status: str = "CREATING") -> None:
+        super().__init__(REPLICATION_SET_MODEL, _TRANSITIONS)
+        self.restart(status)
+
+    def restart(self, status: str) -> None:
+        """Enter ``status`` afresh (a new change): it lasts as many reads as the transition says."""
+        self.status = status
+        self._tick = 0
+        self._time_progressed = datetime.now()
+
+    @property
+    def current(self) -> str:
+        return str(self.status)
+
+
 class RegionInfo:
-    __slots__ = ("sse_kms_key_id", "status", "status_message", "status_update_date_time")
+    """A region of the set. ``status`` is what the last GetReplicationSet showed; ``lifecycle`` moves on."""
 
     def __init__(self, sse_kms_key_id: str | None, now: float) -> None:
         self.sse_kms_key_id = sse_kms_key_id or DEFAULT_KEY
-        self.status = "ACTIVE"
+        self.lifecycle = Lifecycle()
+        self.status = self.lifecycle.current
         self.status_message: str | None = None
         self.status_update_date_time = now
 
 
 class ReplicationSet:
-    """The account's one replication set. Changes complete at once (status ACTIVE)."""
+    """The account's one replication set. ``status`` (and each region's) is what the last read showed:
+    ``observe()`` reads the lifecycles, then advances them, so with moto's default the first
+    GetReplicationSet after a change shows CREATING/UPDATING and the next one ACTIVE.
+    """
 
     def __init__(self, arn: str, regions: dict[str, dict[str, Any]], caller: str) -> None:
         now = time.time()
@@ -53,7 +85,8 @@ class ReplicationSet:
         self.region_map: dict[str, RegionInfo] = {
             name: RegionInfo((spec or {}).get("sseKmsKeyId"), now) for name, spec in regions.items()
         }
-        self.status = "ACTIVE"
+        self.lifecycle = Lifecycle()
+        self.status = self.lifecycle.current
         self.deletion_protected = False
         self.created_by = caller
         self.created_time = now
@@ -63,6 +96,28 @@ class ReplicationSet:
     def touch(self, caller: str) -> None:
         self.last_modified_by = caller
         self.last_modified_time = time.time()
+
+    @property
+    def current_status(self) -> str:
+        """The status now (moved on as far as the transition allows), without counting a read."""
+        return self.lifecycle.current
+
+    def drop_deleted_regions(self) -> None:
+        for name in [n for n, info in self.region_map.items() if info.lifecycle.current == "DELETED"]:
+            del self.region_map[name]
+
+    def observe(self) -> None:
+        """A GetReplicationSet: take the statuses as they are now, then count the read."""
+        self.drop_deleted_regions()
+        now = time.time()
+        self.status = self.lifecycle.current
+        self.lifecycle.advance()
+        for info in self.region_map.values():
+            status = info.lifecycle.current
+            if status != info.status:
+                info.status = status
+                info.status_update_date_time = now
+            info.lifecycle.advance()
 
 
 # --------------------------------------------------------------------------- response plans
@@ -143,9 +198,11 @@ class IncidentRecord:
         "chat_channel",
         "created_by",
         "creation_time",
+        "dedupe_key",
         "findings",
         "generated_dedupe",
         "impact",
+        "invoked_by",
         "last_modified_by",
         "last_modified_time",
         "notification_targets",
@@ -174,6 +231,8 @@ class IncidentRecord:
         self.last_modified_by = caller
         self.last_modified_time = creation_time
         self.template_dedupe: str | None = None
+        self.dedupe_key: str | None = None  # what later starts fold in by: the template's string or the trigger
+        self.invoked_by: str | None = None  # the service principal when a service started it
         self.generated_dedupe: str | None = None  # made when first read
         self.source = CUSTOM_SOURCE
         self.trigger_arn: str | None = None
@@ -202,7 +261,7 @@ class IncidentRecord:
 
     @property
     def incident_record_source(self) -> dict[str, str]:
-        source = {"createdBy": self.created_by, "invokedBy": self.created_by, "source": self.source}
+        source = {"createdBy": self.created_by, "invokedBy": self.invoked_by or self.created_by, "source": self.source}
         if self.trigger_arn:
             source["resourceArn"] = self.trigger_arn
         return source
@@ -249,7 +308,8 @@ class IncidentIndex:
         self.records: list[IncidentRecord] = []
         self.by_status: dict[str, list[IncidentRecord]] = {}
         self.by_impact: dict[int, list[IncidentRecord]] = {}
-        # a template's dedupe string -> the OPEN records carrying it, oldest first (almost always one)
+        # a dedupe key (a template's dedupe string, or a plan and the alarm/rule that triggered it)
+        # -> the OPEN records carrying it, oldest first (almost always one)
         self.open_by_dedupe: dict[str, list[IncidentRecord]] = {}
 
     def __len__(self) -> int:
@@ -279,11 +339,11 @@ class IncidentIndex:
         del self.by_arn[record.arn]
 
     def _index_open(self, record: IncidentRecord) -> None:
-        if record.template_dedupe:  # a generated dedupe string is the record's own: nothing folds into it
-            insort(self.open_by_dedupe.setdefault(record.template_dedupe, []), record, key=_SEQ)
+        if record.dedupe_key:  # a generated dedupe string is the record's own: nothing folds into it
+            insort(self.open_by_dedupe.setdefault(record.dedupe_key, []), record, key=_SEQ)
 
     def _unindex_open(self, record: IncidentRecord) -> None:
-        dedupe = record.template_dedupe
+        dedupe = record.dedupe_key
         records = self.open_by_dedupe.get(dedupe) if dedupe else None
         if dedupe and records:
             _discard(records, record)
@@ -489,18 +549,19 @@ class Finding:
 
 
 class AutomationExecution:
-    """One runbook execution a response plan started for an incident, with its resolved parameters.
-
-    moto has no SSM Automation API, so the mock records each execution itself.
+    """One runbook execution started in moto's SSM (by a response plan for an incident, or by
+    StartAutomationExecution), with its resolved parameters. Nothing runs: it stays ``InProgress``.
     """
 
     __slots__ = (
+        "account_id",
         "arn",
         "document_name",
         "document_version",
         "execution_id",
         "incident_record_arn",
         "parameters",
+        "region",
         "role_arn",
         "start_time",
         "status",
@@ -508,18 +569,41 @@ class AutomationExecution:
     )
 
     def __init__(
-        self, arn_prefix: str, automation: dict[str, Any], incident_arn: str, involved_resources: list[str]
+        self,
+        partition: str,
+        account_id: str,
+        region: str,
+        document_name: str,
+        document_version: str,
+        parameters: dict[str, list[str]],
+        role_arn: str | None = None,
+        target_account: str | None = None,
+        incident_record_arn: str | None = None,
     ) -> None:
         self.execution_id = random_uuid()
-        self.arn = f"{arn_prefix}automation-execution/{self.execution_id}"
-        self.document_name: str = automation["documentName"]
-        self.document_version: str | None = automation.get("documentVersion")
-        self.role_arn: str = automation["roleArn"]
-        self.target_account: str | None = automation.get("targetAccount")
-        self.parameters = resolve_parameters(automation, incident_arn, involved_resources)
-        self.incident_record_arn = incident_arn
+        self.arn = f"arn:{partition}:ssm:{region}:{account_id}:automation-execution/{self.execution_id}"
+        self.account_id = account_id
+        self.region = region
+        self.document_name = document_name
+        self.document_version = document_version  # the version that ran ($DEFAULT/$LATEST resolved)
+        self.role_arn = role_arn
+        self.target_account = target_account
+        self.parameters = parameters
+        self.incident_record_arn = incident_record_arn
         self.start_time = time.time()
         self.status = "InProgress"
+
+    def description(self) -> dict[str, Any]:
+        """What SSM's GetAutomationExecution says about it."""
+        return {
+            "AutomationExecutionId": self.execution_id,
+            "DocumentName": self.document_name,
+            "DocumentVersion": self.document_version,
+            "ExecutionStartTime": datetime.fromtimestamp(self.start_time, timezone.utc),
+            "AutomationExecutionStatus": self.status,
+            "Parameters": {name: list(values) for name, values in self.parameters.items()},
+            "Mode": "Auto",
+        }
 
 
 def resolve_parameters(
@@ -531,3 +615,37 @@ def resolve_parameters(
     for name, dynamic in (automation.get("dynamicParameters") or {}).items():
         parameters[name] = list(values[dynamic["variable"]])
     return parameters
+
+
+# --------------------------------------------------------------------------- what IM does elsewhere
+
+
+class Engagement:
+    """A contact a response plan would engage for a new incident. ssm-contacts is not in moto:
+    the engagement is recorded, nobody is paged."""
+
+    __slots__ = ("contact_arn", "incident_record_arn", "response_plan_arn", "start_time")
+
+    def __init__(self, contact_arn: str, incident_record_arn: str, response_plan_arn: str, start_time: float) -> None:
+        self.contact_arn = contact_arn
+        self.incident_record_arn = incident_record_arn
+        self.response_plan_arn = response_plan_arn
+        self.start_time = start_time
+
+
+class Notification:
+    """One message Incident Manager published to an SNS topic about an incident.
+
+    ``message_id`` is SNS's id, or None when publishing failed (then ``error`` says why).
+    """
+
+    __slots__ = ("error", "incident_record_arn", "message", "message_id", "topic_arn")
+
+    def __init__(
+        self, topic_arn: str, incident_record_arn: str, message: str, message_id: str | None, error: str | None
+    ) -> None:
+        self.topic_arn = topic_arn
+        self.incident_record_arn = incident_record_arn
+        self.message = message
+        self.message_id = message_id
+        self.error = error

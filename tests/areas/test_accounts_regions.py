@@ -74,6 +74,7 @@ def test_moto_account_header(ssm_incidents: Any) -> None:
 def replicated(ssm_incidents: Any) -> tuple[str, str, str]:
     """A set in us-east-1 and us-west-2, a plan made through us-west-2 and an incident from it."""
     rs = ssm_incidents.create_replication_set(regions={"us-east-1": {}, "us-west-2": {}})["arn"]
+    ssm_incidents.get_waiter("wait_for_replication_set_active").wait(arn=rs, WaiterConfig={"Delay": 0})
     plan, incident = start_one(client("us-west-2"))
     return rs, plan, incident
 

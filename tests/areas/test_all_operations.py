@@ -54,7 +54,13 @@ class World:
 
     @property
     def replication_set(self) -> str:
-        return str(self._once("rs", lambda: self.client.create_replication_set(regions={"us-east-1": {}})["arn"]))
+        return str(self._once("rs", self._active_replication_set))
+
+    def _active_replication_set(self) -> str:
+        arn: str = self.client.create_replication_set(regions={"us-east-1": {}})["arn"]
+        # a new set is CREATING until a read has seen it (moto's state manager): wait like AWS callers do
+        self.client.get_waiter("wait_for_replication_set_active").wait(arn=arn, WaiterConfig={"Delay": 0})
+        return arn
 
     @property
     def plan(self) -> str:

@@ -13,14 +13,26 @@ from tests.support import assert_error, unchecked
 
 KEY_EAST_1 = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
 KEY_WEST_2 = "arn:aws:kms:us-west-2:123456789012:key/66666666-7777-8888-9999-000000000000"
-FAST_WAIT = {"Delay": 1, "MaxAttempts": 2}
+FAST_WAIT = {"Delay": 0, "MaxAttempts": 3}
 
 
 def create_set(client: Any, *regions: str, **region_specs: dict[str, str]) -> str:
+    """A new set, once ACTIVE: it is CREATING until a read has seen it (moto's state manager)."""
     spec: dict[str, dict[str, str]] = {region: {} for region in regions or ("us-east-1",)}
     spec.update(region_specs)
     arn: str = client.create_replication_set(regions=spec)["arn"]
+    wait_active(client, arn)
     return arn
+
+
+def update_set(client: Any, arn: str, actions: list[dict[str, Any]], **kwargs: Any) -> None:
+    """UpdateReplicationSet, then wait until the set is ACTIVE again (it is UPDATING until a read has seen it)."""
+    client.update_replication_set(arn=arn, actions=actions, **kwargs)
+    wait_active(client, arn)
+
+
+def wait_active(client: Any, arn: str) -> None:
+    client.get_waiter("wait_for_replication_set_active").wait(arn=arn, WaiterConfig=FAST_WAIT)
 
 
 def get_set(client: Any, arn: str) -> dict[str, Any]:
@@ -49,7 +61,7 @@ def delete_region(name: str) -> list[dict[str, Any]]:
 # --- create / get / list ----------------------------------------------------------------------
 
 
-def test_create_then_get_reports_an_active_set_with_default_keys(ssm_incidents: Any) -> None:
+def test_a_created_set_becomes_active_with_default_keys(ssm_incidents: Any) -> None:
     arn = create_set(ssm_incidents, "us-east-1", "us-west-2")
     assert arn.startswith("arn:aws:ssm-incidents::123456789012:replication-set/")
     rs = get_set(ssm_incidents, arn)
@@ -118,7 +130,7 @@ def test_get_unknown_set_is_not_found(ssm_incidents: Any) -> None:
 def test_add_region_with_default_key(ssm_incidents: Any) -> None:
     arn = create_set(ssm_incidents)
     before = get_set(ssm_incidents, arn)
-    ssm_incidents.update_replication_set(arn=arn, actions=add_region("eu-west-1"))
+    update_set(ssm_incidents, arn, add_region("eu-west-1"))
     rs = get_set(ssm_incidents, arn)
     assert set(rs["regionMap"]) == {"us-east-1", "eu-west-1"}
     assert rs["regionMap"]["eu-west-1"]["sseKmsKeyId"] == "DefaultKey"
@@ -130,13 +142,13 @@ def test_add_region_with_default_key(ssm_incidents: Any) -> None:
 
 def test_add_region_with_customer_key_echoes_it(ssm_incidents: Any) -> None:
     arn = create_set(ssm_incidents, **{"us-east-1": {"sseKmsKeyId": KEY_EAST_1}})
-    ssm_incidents.update_replication_set(arn=arn, actions=add_region("us-west-2", KEY_WEST_2))
+    update_set(ssm_incidents, arn, add_region("us-west-2", KEY_WEST_2))
     assert get_set(ssm_incidents, arn)["regionMap"]["us-west-2"]["sseKmsKeyId"] == KEY_WEST_2
 
 
 def test_delete_region(ssm_incidents: Any) -> None:
     arn = create_set(ssm_incidents, "us-east-1", "us-west-2")
-    ssm_incidents.update_replication_set(arn=arn, actions=delete_region("us-west-2"))
+    update_set(ssm_incidents, arn, delete_region("us-west-2"))
     assert set(get_set(ssm_incidents, arn)["regionMap"]) == {"us-east-1"}
 
 
@@ -246,14 +258,14 @@ def test_protected_last_region_cannot_be_deleted(ssm_incidents: Any) -> None:
 def test_protection_does_not_block_deleting_one_of_several_regions(ssm_incidents: Any) -> None:
     arn = create_set(ssm_incidents, "us-east-1", "us-west-2")
     ssm_incidents.update_deletion_protection(arn=arn, deletionProtected=True)
-    ssm_incidents.update_replication_set(arn=arn, actions=delete_region("us-west-2"))
+    update_set(ssm_incidents, arn, delete_region("us-west-2"))
     assert set(get_set(ssm_incidents, arn)["regionMap"]) == {"us-east-1"}
 
 
 def test_repeating_an_update_with_its_client_token_does_not_fail(ssm_incidents: Any) -> None:
     arn = create_set(ssm_incidents)
     for _ in range(2):
-        ssm_incidents.update_replication_set(arn=arn, actions=add_region("us-west-2"), clientToken="tok-1")
+        update_set(ssm_incidents, arn, add_region("us-west-2"), clientToken="tok-1")
     assert set(get_set(ssm_incidents, arn)["regionMap"]) == {"us-east-1", "us-west-2"}
 
 
@@ -334,13 +346,14 @@ def test_delete_unknown_set_is_not_found(ssm_incidents: Any) -> None:
 # --- waiters ----------------------------------------------------------------------------------
 
 
-def test_active_waiter_succeeds_on_its_first_poll_after_create_and_update(ssm_incidents: Any) -> None:
+def test_active_waiter_succeeds_on_its_second_poll_after_create_and_update(ssm_incidents: Any) -> None:
     calls = count_calls(ssm_incidents, "GetReplicationSet")
-    arn = create_set(ssm_incidents)
+    arn = ssm_incidents.create_replication_set(regions={"us-east-1": {}})["arn"]
     ssm_incidents.get_waiter("wait_for_replication_set_active").wait(arn=arn, WaiterConfig=FAST_WAIT)
+    assert len(calls) == 2  # CREATING, then ACTIVE
     ssm_incidents.update_replication_set(arn=arn, actions=add_region("us-west-2"))
     ssm_incidents.get_waiter("wait_for_replication_set_active").wait(arn=arn, WaiterConfig=FAST_WAIT)
-    assert len(calls) == 2
+    assert len(calls) == 4  # UPDATING, then ACTIVE
 
 
 def test_deleted_waiter_succeeds_on_its_first_poll(ssm_incidents: Any) -> None:

@@ -10,7 +10,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.support import assert_error
+from tests.support import assert_error, wait_active
 
 # Every test here runs in an onboarded account (a replication set in us-east-1), as on AWS.
 pytestmark = pytest.mark.usefixtures("ssm_incidents_onboarded")
@@ -60,6 +60,7 @@ def test_each_put_adds_a_policy(ssm_incidents: Any, plan: str) -> None:
 
 def test_share_region_is_where_the_policy_was_put(ssm_incidents: Any, plan: str) -> None:
     (replication_set,) = ssm_incidents.list_replication_sets()["replicationSetArns"]
+    wait_active(ssm_incidents, replication_set)
     ssm_incidents.update_replication_set(
         arn=replication_set, actions=[{"addRegionAction": {"regionName": "eu-west-1"}}]
     )

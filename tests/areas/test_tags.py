@@ -18,6 +18,7 @@ PREFIX = "arn:aws:ssm-incidents::123456789012:"
 def resources(ssm_incidents: Any) -> dict[str, str]:
     """One taggable resource of each kind, none tagged yet."""
     replication_set = ssm_incidents.create_replication_set(regions={"us-east-1": {}})["arn"]
+    ssm_incidents.get_waiter("wait_for_replication_set_active").wait(arn=replication_set, WaiterConfig={"Delay": 0})
     plan = ssm_incidents.create_response_plan(name="plan", incidentTemplate={"title": "t", "impact": 3})["arn"]
     incident = ssm_incidents.start_incident(responsePlanArn=plan)["incidentRecordArn"]
     return {"replication set": replication_set, "response plan": plan, "incident record": incident}

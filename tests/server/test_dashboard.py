@@ -18,6 +18,7 @@ from ssm_incidents_mock import dashboard
 from ssm_incidents_mock.context import RequestContext
 from ssm_incidents_mock.models import SSMIncidentsBackend, ssmincidents_backends
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
+from tests.support import wait_active
 
 # These tests are about the dashboard, not about onboarding: they opt into lenient mode.
 pytestmark = pytest.mark.usefixtures("lenient")
@@ -169,6 +170,9 @@ def test_index_lists_accounts_holding_data(ssm_incidents: Any, browser: Client) 
 
 
 def test_overview_shows_the_replication_set_plans_and_incidents(ssm_incidents: Any, plan: str, browser: Client) -> None:
+    html = get(browser, OVERVIEW).text  # the set has not been read since it was created: still CREATING
+    assert '<th scope="row">us-east-1</th><td><span class="badge status-creating">CREATING</span>' in html
+    wait_active(ssm_incidents, ssm_incidents.list_replication_sets()["replicationSetArns"][0])
     first = ssm_incidents.start_incident(responsePlanArn=plan, title="first", impact=2)["incidentRecordArn"]
     ssm_incidents.start_incident(responsePlanArn=plan, title="second")
     ssm_incidents.update_incident_record(arn=first, status="RESOLVED")

@@ -16,11 +16,13 @@ import subprocess
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
+from moto import mock_aws
 
 from ssm_incidents_mock import SSMIncidentsMock
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
@@ -29,6 +31,15 @@ BROWSER_DIR = Path(__file__).resolve().parent / "browser"
 CHROMIUM = Path("/usr/bin/chromium")
 ACCOUNT = "123456789012"
 RUNBOOK = "AWSIncidents-CriticalIncidentRunbookTemplate"
+RUNBOOK_CONTENT = """
+schemaVersion: '0.3'
+parameters:
+  IncidentRecordArn: {type: String}
+mainSteps:
+- name: wait
+  action: aws:sleep
+  inputs: {Duration: PT1S}
+"""
 
 
 def _install_chromium() -> None:
@@ -178,7 +189,16 @@ def browser_tools() -> None:
     _install_playwright()
 
 
-def test_dashboard_in_headless_chromium(browser_tools: None, tmp_path: Path) -> None:
+@pytest.fixture
+def runbook_in_moto() -> Iterator[None]:
+    """The plan's runbook as an Automation document in moto's SSM, which this process's server reads."""
+    with mock_aws():
+        ssm = boto3.client("ssm", region_name="us-east-1")
+        ssm.create_document(Name=RUNBOOK, DocumentType="Automation", DocumentFormat="YAML", Content=RUNBOOK_CONTENT)
+        yield
+
+
+def test_dashboard_in_headless_chromium(browser_tools: None, runbook_in_moto: None, tmp_path: Path) -> None:
     screenshots = os.environ.get("DASHBOARD_SCREENSHOTS") or str(tmp_path)
     with ThreadedSSMIncidentsServer() as server:
         urllib.request.urlopen(

@@ -1,6 +1,15 @@
 """Helpers shared by every test folder; suites import from here, never from each other."""
 
-from tests.support.builders import TEMPLATE, client, create_plan, new_incident, onboard, start_incident, unchecked
+from tests.support.builders import (
+    TEMPLATE,
+    client,
+    create_plan,
+    new_incident,
+    onboard,
+    start_incident,
+    unchecked,
+    wait_active,
+)
 from tests.support.clock import Clock
 from tests.support.errors import assert_error
 from tests.support.shapes import assert_output_shape, output_problems
@@ -17,4 +26,5 @@ __all__ = [
     "output_problems",
     "start_incident",
     "unchecked",
+    "wait_active",
 ]

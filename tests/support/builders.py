@@ -35,6 +35,11 @@ def onboard(c: Any) -> None:
         c.create_replication_set(regions={c.meta.region_name: {}})
 
 
+def wait_active(c: Any, arn: str) -> None:
+    """Wait, as AWS users must, until the replication set is ACTIVE (moto's state manager moves it on reads)."""
+    c.get_waiter("wait_for_replication_set_active").wait(arn=arn, WaiterConfig={"Delay": 0, "MaxAttempts": 5})
+
+
 def create_plan(c: Any, name: str = "plan", template: dict[str, Any] | None = None, **members: Any) -> str:
     """A response plan whose incident template is ``TEMPLATE`` updated with ``template`` (the account onboarded)."""
     onboard(c)

@@ -1,0 +1,107 @@
+"""Incidents publish to their SNS topics through moto's SNS; subscribers (SQS here) receive the messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ssm_incidents_mock import SSMIncidentsMock
+from tests.support.moto_world import ACCOUNT, REGION, aws, create_plan, received, subscribed_queue
+
+
+@pytest.fixture
+def queue(ssm_incidents: Any) -> tuple[str, str]:
+    return subscribed_queue(aws("sns"), aws("sqs"))
+
+
+def test_start_update_and_resolve_notify_the_targets(ssm_incidents: Any, queue: tuple[str, str]) -> None:
+    topic, url = queue
+    sqs = aws("sqs")
+    plan = create_plan(ssm_incidents, template={"notificationTargets": [{"snsTopicArn": topic}]})
+    arn = ssm_incidents.start_incident(responsePlanArn=plan)["incidentRecordArn"]
+    (started,) = received(sqs, url)
+    assert started["detail-type"] == "SSM Incident Start"
+    assert (started["source"], started["account"], started["region"]) == ("aws.ssm-incidents", ACCOUNT, REGION)
+    assert started["resources"] == [arn]
+    assert started["detail"]["incidentRecordArn"] == arn
+    assert started["detail"]["incidentTitle"] == "CPU too high"
+    assert (started["detail"]["status"], started["detail"]["impact"]) == ("OPEN", 2)
+
+    ssm_incidents.update_incident_record(arn=arn, title="Disk full", impact=1)
+    (updated,) = received(sqs, url)
+    assert updated["detail-type"] == "SSM Incident Record Update"
+    assert updated["detail"]["incidentTitle"] == "Disk full"
+    assert updated["detail"]["modifiedAttributes"] == [
+        {"attributeName": "title", "newValue": "Disk full"},
+        {"attributeName": "impact", "newValue": "1"},
+    ]
+    assert updated["detail"]["modifiedBy"] == aws("sts").get_caller_identity()["Arn"]
+
+    ssm_incidents.update_incident_record(arn=arn, status="RESOLVED")
+    (resolved,) = received(sqs, url)
+    assert resolved["detail"]["status"] == "RESOLVED"
+    assert resolved["detail"]["modifiedAttributes"] == [{"attributeName": "status", "newValue": "RESOLVED"}]
+
+
+def test_an_update_that_changes_nothing_sends_nothing(ssm_incidents: Any, queue: tuple[str, str]) -> None:
+    topic, url = queue
+    plan = create_plan(ssm_incidents, template={"notificationTargets": [{"snsTopicArn": topic}]})
+    arn = ssm_incidents.start_incident(responsePlanArn=plan)["incidentRecordArn"]
+    received(aws("sqs"), url)
+    ssm_incidents.update_incident_record(arn=arn, title="CPU too high")
+    assert received(aws("sqs"), url) == []
+
+
+def test_related_item_changes_notify(ssm_incidents: Any, queue: tuple[str, str]) -> None:
+    topic, url = queue
+    plan = create_plan(ssm_incidents, template={"notificationTargets": [{"snsTopicArn": topic}]})
+    arn = ssm_incidents.start_incident(responsePlanArn=plan)["incidentRecordArn"]
+    received(aws("sqs"), url)
+    item = {"identifier": {"type": "OTHER", "value": {"url": "https://example.com/runbook"}}, "title": "doc"}
+    ssm_incidents.update_related_items(incidentRecordArn=arn, relatedItemsUpdate={"itemToAdd": item})
+    (message,) = received(aws("sqs"), url)
+    assert message["detail"]["modifiedAttributes"][0]["attributeName"] == "relatedItems"
+
+
+def test_chat_channel_topics_are_notified(ssm_incidents: Any, queue: tuple[str, str]) -> None:
+    topic, url = queue
+    plan = create_plan(ssm_incidents, chatChannel={"chatbotSns": [topic]})
+    arn = ssm_incidents.start_incident(responsePlanArn=plan)["incidentRecordArn"]
+    assert [m["resources"] for m in received(aws("sqs"), url)] == [[arn]]
+    ssm_incidents.update_incident_record(arn=arn, chatChannel={"empty": {}})
+    ssm_incidents.update_incident_record(arn=arn, status="RESOLVED")
+    assert received(aws("sqs"), url) == []  # the channel was removed before resolving
+
+
+def test_targets_changed_on_the_incident_are_used(ssm_incidents: Any, queue: tuple[str, str]) -> None:
+    topic, url = queue
+    arn = ssm_incidents.start_incident(responsePlanArn=create_plan(ssm_incidents))["incidentRecordArn"]
+    assert received(aws("sqs"), url) == []
+    ssm_incidents.update_incident_record(arn=arn, notificationTargets=[{"snsTopicArn": topic}])
+    (message,) = received(aws("sqs"), url)
+    assert message["detail"]["modifiedAttributes"][0]["attributeName"] == "notificationTargets"
+
+
+def test_a_missing_topic_never_fails_the_call(ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock) -> None:
+    missing = f"arn:aws:sns:{REGION}:{ACCOUNT}:missing"
+    plan = create_plan(ssm_incidents, template={"notificationTargets": [{"snsTopicArn": missing}]})
+    arn = ssm_incidents.start_incident(responsePlanArn=plan)["incidentRecordArn"]
+    ssm_incidents.update_incident_record(arn=arn, status="RESOLVED")
+    sent = ssm_incidents_mock.notifications()
+    assert [(n.topic_arn, n.message_id) for n in sent] == [(missing, None), (missing, None)]
+    assert all(n.error and "NotFound" in n.error for n in sent)
+
+
+def test_topics_of_other_regions_are_reached(ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock) -> None:
+    topic, url = subscribed_queue(aws("sns", "eu-west-1"), aws("sqs", "eu-west-1"), "west")
+    plan = create_plan(ssm_incidents, template={"notificationTargets": [{"snsTopicArn": topic}]})
+    ssm_incidents.start_incident(responsePlanArn=plan)
+    assert len(received(aws("sqs", "eu-west-1"), url)) == 1
+    assert [n.message_id is not None for n in ssm_incidents_mock.notifications()] == [True]
+
+
+def test_incidents_without_topics_publish_nothing(ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock) -> None:
+    arn = ssm_incidents.start_incident(responsePlanArn=create_plan(ssm_incidents))["incidentRecordArn"]
+    ssm_incidents.update_incident_record(arn=arn, status="RESOLVED")
+    assert ssm_incidents_mock.notifications() == []
