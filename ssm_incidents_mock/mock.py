@@ -34,10 +34,10 @@ URL_PATTERN = re.compile(url_bases[0])
 
 def register() -> None:
     """Make moto serve ssm-incidents through this package (``mock_aws`` too). Idempotent and thread-safe."""
-    from . import effects, models
+    from . import models, triggers
 
     seam.install(dispatch, _request, URL_PATTERN, models)
-    effects.install()
+    triggers.install()
 
 
 def _request(method: str, url: str, headers: Any, body: bytes | str | None) -> Request:

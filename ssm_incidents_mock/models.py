@@ -500,9 +500,9 @@ class SSMIncidentsBackend(BaseBackend):
         parent = {"identifier": {"type": "PARENT", "value": {"arn": opsitem}}, "title": "parentItem"}
         self._record_update(ctx, record, item=self._add_related_item(record, parent))
         if plan.engagements:
-            effects.record_engagements(self, plan, record)
+            self.engagements.extend(effects.engagements(plan, record))
         if record.notification_targets or record.chat_channel:
-            effects.notify(self, ctx, record, "SSM Incident Start")
+            self.notifications.extend(effects.notify(self.account_id, ctx, record, "SSM Incident Start"))
         return arn
 
     def _add_trigger_event(self, record: IncidentRecord, trigger_details: dict[str, Any], created: bool) -> None:
@@ -526,7 +526,7 @@ class SSMIncidentsBackend(BaseBackend):
             automation = action.get("ssmAutomation")
             if automation is None:
                 continue
-            execution = effects.start_runbook(self, ctx, record, automation)
+            execution = effects.start_runbook(self.account_id, ctx, record, automation)
             if execution is None:  # no such Automation document in moto's SSM: AWS's start-failure event
                 data = effects.start_failure_data(automation)
                 self._add_event(record, effects.START_FAILURE, data, references=[{"resource": record.arn}])
@@ -577,7 +577,7 @@ class SSMIncidentsBackend(BaseBackend):
         if changes:
             self._record_update(ctx, record, tuple(changes))
             if record.notification_targets or record.chat_channel:
-                effects.notify(self, ctx, record, RECORD_UPDATE, tuple(changes))
+                self.notifications.extend(effects.notify(self.account_id, ctx, record, RECORD_UPDATE, tuple(changes)))
 
     def list_incident_records(
         self,
@@ -788,7 +788,8 @@ class SSMIncidentsBackend(BaseBackend):
         self._record_update(ctx, incident, item=item, item_added=added)
         if incident.notification_targets or incident.chat_channel:
             update = {"itemToAdd": item.as_update()} if added else {"itemToRemove": item.identifier}
-            effects.notify(self, ctx, incident, RECORD_UPDATE, (("relatedItems", compact(update)),))
+            changes = (("relatedItems", compact(update)),)
+            self.notifications.extend(effects.notify(self.account_id, ctx, incident, RECORD_UPDATE, changes))
 
     def list_related_items(
         self,
