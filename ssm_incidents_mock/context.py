@@ -95,13 +95,17 @@ _MOTO_KEY_PREFIXES = ("AKIA", "ASIA")
 
 
 def _identity(account_id: str, partition: str, region: str, access_key: str) -> str:
+    # moto internal, the same in moto 5.0 to 5.2: STSBackend.get_caller_identity(access_key, region)
+    # returns (user_id, arn, account_id). Should it move, fail loudly rather than record another principal.
     try:
         from moto.sts.models import sts_backends
 
         _, arn, _ = sts_backends[account_id][partition].get_caller_identity(access_key, region)
-        return sys.intern(str(arn))  # one string per principal, however many records it writes
-    except Exception:  # moto internals moved: fall back to moto's default identity
-        return f"arn:{partition}:sts::{account_id}:user/moto"
+    except (ImportError, AttributeError, KeyError, TypeError, ValueError) as error:
+        from .integration import moto_internal_moved
+
+        raise moto_internal_moved("moto.sts.models.STSBackend.get_caller_identity", error) from error
+    return sys.intern(str(arn))  # one string per principal, however many records it writes
 
 
 @lru_cache(maxsize=1024)

@@ -14,6 +14,7 @@ would run each call twice), and it is active exactly when moto's mock is.
 from __future__ import annotations
 
 import importlib.util
+import logging
 import re
 import sys
 import threading
@@ -23,12 +24,64 @@ from typing import Any
 
 from botocore.awsrequest import AWSResponse
 
+from .exceptions import InternalServerException
+
+log = logging.getLogger(__name__)
+
 SERVICE = "ssmincidents"
 PATTERN = re.compile(r"https?://ssm-incidents(?:-fips)?\.(.+)\.amazonaws\.com(?:\.cn)?")
 _EVENT_PREFIX = "before-send.ssm-incidents."
 
 _lock = threading.Lock()
 _registered = False
+
+# --- moto versions ---------------------------------------------------------------------------
+# Tested (tox envs moto50-*, moto51-*, moto52-*): the oldest and newest supported release of each series.
+# Before 5.0.8 moto keyed STS backends by "global" rather than by partition (see context._identity).
+MOTO_FLOOR = (5, 0, 8)
+MOTO_CEILING = (5, 3)  # first series not yet tested
+SUPPORTED_MOTO = ">=5.0.8,<5.3"
+
+
+class UntestedMotoVersionWarning(UserWarning):
+    """moto is newer than the series this release of ssm-incidents-mock was tested with."""
+
+
+def moto_internal_moved(name: str, error: BaseException) -> InternalServerException:
+    """The error for a moto internal this package uses that is missing or changed in the installed moto."""
+    import moto
+
+    message = (
+        f"ssm-incidents-mock cannot use {name} of moto {moto.__version__} ({type(error).__name__}: {error}); "
+        f"it supports moto {SUPPORTED_MOTO}."
+    )
+    log.error(message)
+    return InternalServerException(message)
+
+
+def _version_tuple(version: str) -> tuple[int, ...]:
+    parts = []
+    for part in version.split(".")[:3]:
+        digits = re.match(r"\d+", part)
+        parts.append(int(digits.group(0)) if digits else 0)
+    return tuple(parts)
+
+
+def check_moto_version(version: str) -> None:
+    """Refuse a moto older than the supported range; warn for one newer than the tested series."""
+    found = _version_tuple(version)
+    if found < MOTO_FLOOR:
+        raise ImportError(
+            f"ssm-incidents-mock needs moto {SUPPORTED_MOTO}, but moto {version} is installed: "
+            f"pip install 'moto{SUPPORTED_MOTO}'"
+        )
+    if found[:2] >= MOTO_CEILING:
+        warnings.warn(
+            f"ssm-incidents-mock is tested with moto {SUPPORTED_MOTO}; moto {version} is installed. It uses moto "
+            "internals that may have moved: if something fails, install a supported moto.",
+            UntestedMotoVersionWarning,
+            stacklevel=3,
+        )
 
 
 class RawBody:
@@ -99,7 +152,10 @@ def register() -> None:
     with _lock:
         if _registered:
             return
+        import moto
         import moto.backend_index as backend_index
+
+        check_moto_version(moto.__version__)
         from moto.core.botocore_stubber import BotocoreStubber
 
         from . import models
