@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -218,3 +220,18 @@ def test_old_fixture_name_still_works_and_warns(pytester: pytest.Pytester) -> No
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*ssm_incidents_mock fixture is deprecated: use mocked_ssm_incidents*"])
     _outcomes(pytester, source).assert_outcomes(passed=1, warnings=1)
+
+
+def test_the_pytest_page_examples_pass_under_pytest(pytester: pytest.Pytester) -> None:
+    """Every Python example of docs/pytest.md, run as a test module by pytest with the plugin."""
+    root = Path(__file__).resolve().parent.parent
+    blocks = re.findall(
+        r"^```python\n(.*?)^```", (root / "docs" / "pytest.md").read_text(encoding="utf-8"), re.S | re.M
+    )
+    assert len(blocks) >= 5
+    tests = 0
+    for index, block in enumerate(blocks):
+        pytester.makepyfile(**{f"test_page_{index}": block})
+        tests += len(re.findall(r"^def test_", block, re.M))
+    result = pytester.runpytest_subprocess(*RUN)
+    result.assert_outcomes(passed=tests)
