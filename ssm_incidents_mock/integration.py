@@ -37,10 +37,11 @@ _registered = False
 
 # --- moto versions ---------------------------------------------------------------------------
 # Tested (tox envs moto50-*, moto51-*, moto52-*): the oldest and newest supported release of each series.
-# Before 5.0.8 moto keyed STS backends by "global" rather than by partition (see context._identity).
-MOTO_FLOOR = (5, 0, 8)
+# Older moto lacks what the mock relies on: STS backends keyed by partition (5.0.8, see context._identity)
+# and the core.service_whitelist option it honours (5.0.13).
+MOTO_FLOOR = (5, 0, 13)
 MOTO_CEILING = (5, 3)  # first series not yet tested
-SUPPORTED_MOTO = ">=5.0.8,<5.3"
+SUPPORTED_MOTO = ">=5.0.13,<5.3"
 
 
 class UntestedMotoVersionWarning(UserWarning):
