@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 
 from ssm_incidents_mock.protocol import Request
 from ssm_incidents_mock.responses import handle
-from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
+from ssm_incidents_mock.server import ThreadedSSMIncidentsServer, reset_state
 from tests.conftest import assert_error
 
 PLAN = "arn:aws:ssm-incidents::123456789012:response-plan/p"
@@ -73,6 +73,7 @@ def test_deep_value_in_a_member_is_echoed_shortened_not_a_500(ssm_incidents: Any
 
 
 def test_deep_json_through_the_server_answers_400_and_the_server_stays_up() -> None:
+    reset_state()  # the server serves process state; a decorated TestCase run before may have left some
     with ThreadedSSMIncidentsServer() as server:
         body = b'{"name":' + b"[" * 5000 + b"]" * 5000 + b',"incidentTemplate":{"title":"t","impact":3}}'
         head = f"POST /createResponsePlan HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
