@@ -46,8 +46,62 @@ from moto.moto_api import state_manager
 from moto.moto_api._internal import mock_random
 from moto.moto_api._internal.managed_state_model import ManagedState as ManagedState
 
+from .exceptions import InternalServerException
+
+log = logging.getLogger(__name__)
+
 Dispatch = Callable[[Any, str], tuple[int, dict[str, str], bytes]]  # (Request, host) -> Response
 RequestFactory = Callable[[str, str, Any, Any], Any]  # (method, url, headers, body) -> Request
+
+# --- moto versions ---------------------------------------------------------------------------------
+# Tested (tox envs moto50-*, moto51-*, moto52-*): the oldest and newest supported release of each series.
+# Older moto lacks what the mock relies on: STS backends keyed by partition (5.0.8) and the
+# core.service_whitelist option it honours (5.0.13).
+MOTO_FLOOR = (5, 0, 13)
+MOTO_CEILING = (5, 3)  # first series not yet tested
+SUPPORTED_MOTO = ">=5.0.13,<5.3"
+
+
+class UntestedMotoVersionWarning(UserWarning):
+    """moto is newer than the series this release of ssm-incidents-mock was tested with."""
+
+
+def moto_internal_moved(name: str, error: BaseException) -> InternalServerException:
+    """The error for a moto internal this package uses that is missing or changed in the installed moto."""
+    import moto
+
+    message = (
+        f"ssm-incidents-mock cannot use {name} of moto {moto.__version__} ({type(error).__name__}: {error}); "
+        f"it supports moto {SUPPORTED_MOTO}."
+    )
+    log.error(message)
+    return InternalServerException(message)
+
+
+def _version_tuple(version: str) -> tuple[int, ...]:
+    parts = []
+    for part in version.split(".")[:3]:
+        digits = re.match(r"\d+", part)
+        parts.append(int(digits.group(0)) if digits else 0)
+    return tuple(parts)
+
+
+def check_moto_version(version: str) -> None:
+    """Refuse a moto older than the supported range; warn for one newer than the tested series."""
+    found = _version_tuple(version)
+    if found < MOTO_FLOOR:
+        raise ImportError(
+            f"ssm-incidents-mock needs moto {SUPPORTED_MOTO}, but moto {version} is installed: "
+            f"pip install 'moto{SUPPORTED_MOTO}'"
+        )
+    if found[:2] >= MOTO_CEILING:
+        warnings.warn(
+            f"ssm-incidents-mock is tested with moto {SUPPORTED_MOTO}; moto {version} is installed. It uses moto "
+            "internals that may have moved: if something fails, install a supported moto.",
+            UntestedMotoVersionWarning,
+            stacklevel=4,
+        )
+
 
 SERVICE = "ssmincidents"  # moto's name for the service (``moto.ssmincidents``, ``get_backend``)
 _EVENT_PREFIX = "before-send.ssm-incidents."
@@ -93,10 +147,17 @@ def decorate_class(mock: Any, klass: type) -> type:
 
 
 def caller_identity(account_id: str, partition: str, region: str, access_key: str) -> str:
-    """The principal ARN moto's STS reports for an access key."""
-    from moto.sts.models import sts_backends
+    """The principal ARN moto's STS reports for an access key.
 
-    _, arn, _ = sts_backends[account_id][partition].get_caller_identity(access_key, region)
+    ``STSBackend.get_caller_identity(access_key, region)`` returns (user_id, arn, account_id) in moto 5.0.3
+    to 5.2; should it move, fail loudly rather than record another principal.
+    """
+    try:
+        from moto.sts.models import sts_backends
+
+        _, arn, _ = sts_backends[account_id][partition].get_caller_identity(access_key, region)
+    except (ImportError, AttributeError, KeyError, TypeError, ValueError) as error:
+        raise moto_internal_moved("moto.sts.models.STSBackend.get_caller_identity", error) from error
     return str(arn)
 
 
@@ -232,8 +293,11 @@ def install(dispatch: Dispatch, make_request: RequestFactory, pattern: re.Patter
     with _lock:
         if _installed:
             return
+        import moto
         import moto.backend_index as backend_index
         from moto.core.botocore_stubber import BotocoreStubber
+
+        check_moto_version(moto.__version__)
 
         name = "moto." + SERVICE
         if name not in sys.modules and importlib.util.find_spec(name) is not None:
@@ -510,7 +574,7 @@ def _guard(handler: Callable[..., None], *args: Any) -> None:
     try:
         handler(*args)
     except Exception:  # AWS runs alarm actions and rule targets apart from the call that caused them
-        logging.getLogger("ssm_incidents_mock").exception("ssm-incidents-mock: an incident trigger failed")
+        log.exception("ssm-incidents-mock: an incident trigger failed")
 
 
 def _wrap_update_state(original: Any, on_alarm: AlarmHandler) -> Any:

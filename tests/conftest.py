@@ -45,7 +45,7 @@ def incident(ssm_incidents: Any, plan: str) -> str:
 
 
 @pytest.fixture
-def unchecked_client(ssm_incidents_mock: Any) -> Any:
+def unchecked_client(mocked_ssm_incidents: Any) -> Any:
     """A client under the mock without botocore's parameter validation: the mock's own checks answer."""
     return unchecked()
 

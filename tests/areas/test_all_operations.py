@@ -185,10 +185,12 @@ def test_every_operation_has_a_call() -> None:
 
 
 @pytest.mark.parametrize("operation", MODEL.operation_names)
-def test_operation_answers_per_model(ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock, operation: str) -> None:
+def test_operation_answers_per_model(
+    ssm_incidents: Any, mocked_ssm_incidents: SSMIncidentsMock, operation: str
+) -> None:
     assert operation in CALLS, f"{operation} is in the model but has no call in test_all_operations.py"
     build, must_have = CALLS[operation]
-    kwargs = build(World(ssm_incidents, ssm_incidents_mock))
+    kwargs = build(World(ssm_incidents, mocked_ssm_incidents))
     try:
         response = getattr(ssm_incidents, botocore.xform_name(operation))(**kwargs)
     except ClientError as error:

@@ -105,12 +105,12 @@ def test_adding_the_automation_item_is_a_record_update_event(ssm_incidents: Any)
 
 
 def test_dynamic_parameters_are_resolved_from_the_incident(
-    ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock
+    ssm_incidents: Any, mocked_ssm_incidents: SSMIncidentsMock
 ) -> None:
     plan = plan_with_runbook(ssm_incidents)
     involved = {"identifier": {"type": "INVOLVED_RESOURCE", "value": {"arn": INVOLVED}}}
     arn, record = start(ssm_incidents, plan, relatedItems=[involved])
-    executions = ssm_incidents_mock.backend().automation_executions
+    executions = mocked_ssm_incidents.backend().automation_executions
     assert len(executions) == 1
     execution = next(iter(executions.values()))
     assert execution.arn == record["automationExecutions"][0]["ssmExecutionArn"]
@@ -128,14 +128,14 @@ def test_each_incident_gets_its_own_execution(ssm_incidents: Any) -> None:
 
 
 def test_a_deduplicated_start_does_not_run_the_runbook_again(
-    ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock
+    ssm_incidents: Any, mocked_ssm_incidents: SSMIncidentsMock
 ) -> None:
     plan = plan_with_runbook(ssm_incidents, dedupeString="same")
     first, _ = start(ssm_incidents, plan)
     second, record = start(ssm_incidents, plan)
     assert first == second
     assert len(record["automationExecutions"]) == 1
-    assert len(ssm_incidents_mock.backend().automation_executions) == 1
+    assert len(mocked_ssm_incidents.backend().automation_executions) == 1
 
 
 def test_plan_without_actions_starts_nothing(ssm_incidents: Any) -> None:

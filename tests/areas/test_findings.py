@@ -21,10 +21,10 @@ START = datetime(2023, 12, 13, 0, 45, 53, 850000, tzinfo=timezone.utc)
 END = datetime(2023, 12, 13, 0, 46, 5, 616000, tzinfo=timezone.utc)
 
 
-def test_batch_get_returns_both_kinds_of_details(ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock) -> None:
+def test_batch_get_returns_both_kinds_of_details(ssm_incidents: Any, mocked_ssm_incidents: SSMIncidentsMock) -> None:
     arn = new_incident(ssm_incidents)
-    stack_id = ssm_incidents_mock.add_finding(arn, cloudformation_stack_arn=STACK, start_time=START, end_time=END)
-    deploy_id = ssm_incidents_mock.add_finding(
+    stack_id = mocked_ssm_incidents.add_finding(arn, cloudformation_stack_arn=STACK, start_time=START, end_time=END)
+    deploy_id = mocked_ssm_incidents.add_finding(
         arn, codedeploy_deployment_group_arn=GROUP, deployment_id="d-RI2EXAMPLE", start_time=START.timestamp()
     )
     out = ssm_incidents.batch_get_incident_findings(incidentRecordArn=arn, findingIds=[stack_id, deploy_id])
@@ -43,9 +43,9 @@ def test_batch_get_returns_both_kinds_of_details(ssm_incidents: Any, ssm_inciden
         assert finding["creationTime"] == finding["lastModifiedTime"]
 
 
-def test_batch_get_reports_unknown_ids_per_id(ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock) -> None:
+def test_batch_get_reports_unknown_ids_per_id(ssm_incidents: Any, mocked_ssm_incidents: SSMIncidentsMock) -> None:
     arn = new_incident(ssm_incidents)
-    known = ssm_incidents_mock.add_finding(arn, cloudformation_stack_arn=STACK)
+    known = mocked_ssm_incidents.add_finding(arn, cloudformation_stack_arn=STACK)
     missing = "08c5c945-b204-adaa-f0ef-2f212INVALID"
     out = ssm_incidents.batch_get_incident_findings(incidentRecordArn=arn, findingIds=[missing, known])
     assert_output_shape("BatchGetIncidentFindings", out)
@@ -67,10 +67,10 @@ def test_batch_get_with_no_ids_answers_two_empty_lists(ssm_incidents: Any) -> No
 
 
 def test_finding_of_another_incident_is_not_accessible(
-    ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock
+    ssm_incidents: Any, mocked_ssm_incidents: SSMIncidentsMock
 ) -> None:
     first, second = new_incident(ssm_incidents), new_incident(ssm_incidents)
-    finding = ssm_incidents_mock.add_finding(first, cloudformation_stack_arn=STACK)
+    finding = mocked_ssm_incidents.add_finding(first, cloudformation_stack_arn=STACK)
     out = ssm_incidents.batch_get_incident_findings(incidentRecordArn=second, findingIds=[finding])
     assert out["findings"] == []
     assert out["errors"][0]["findingId"] == finding
@@ -83,7 +83,7 @@ def test_batch_get_unknown_incident_is_not_found(ssm_incidents: Any) -> None:
     assert assert_error(exc_info, "ResourceNotFoundException", 404, arn)["resourceType"] == "INCIDENT_RECORD"
 
 
-def test_batch_get_more_than_20_ids_is_rejected_server_side(ssm_incidents_mock: SSMIncidentsMock) -> None:
+def test_batch_get_more_than_20_ids_is_rejected_server_side(mocked_ssm_incidents: SSMIncidentsMock) -> None:
     client = unchecked()
     arn = new_incident(client)
     with pytest.raises(ClientError) as exc_info:
@@ -91,9 +91,9 @@ def test_batch_get_more_than_20_ids_is_rejected_server_side(ssm_incidents_mock: 
     assert_error(exc_info, "ValidationException", 400, "'findingIds'", "less than or equal to 20")
 
 
-def test_list_findings_newest_first_and_paged(ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock) -> None:
+def test_list_findings_newest_first_and_paged(ssm_incidents: Any, mocked_ssm_incidents: SSMIncidentsMock) -> None:
     arn = new_incident(ssm_incidents)
-    ids = [ssm_incidents_mock.add_finding(arn, cloudformation_stack_arn=STACK) for _ in range(5)]
+    ids = [mocked_ssm_incidents.add_finding(arn, cloudformation_stack_arn=STACK) for _ in range(5)]
     out = ssm_incidents.list_incident_findings(incidentRecordArn=arn)
     assert_output_shape("ListIncidentFindings", out)
     assert [f["id"] for f in out["findings"]] == list(reversed(ids))
@@ -118,7 +118,7 @@ def test_list_findings_empty_and_unknown_incident(ssm_incidents: Any) -> None:
     assert_error(exc_info, "ResourceNotFoundException", 404, unknown)
 
 
-def test_list_findings_max_results_above_20_is_rejected(ssm_incidents_mock: SSMIncidentsMock) -> None:
+def test_list_findings_max_results_above_20_is_rejected(mocked_ssm_incidents: SSMIncidentsMock) -> None:
     client = unchecked()
     arn = new_incident(client)
     with pytest.raises(ClientError) as exc_info:
@@ -126,10 +126,10 @@ def test_list_findings_max_results_above_20_is_rejected(ssm_incidents_mock: SSMI
     assert_error(exc_info, "ValidationException", 400, "Value '21' at 'maxResults'", "less than or equal to 20")
 
 
-def test_creation_time_can_be_given(ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock) -> None:
+def test_creation_time_can_be_given(ssm_incidents: Any, mocked_ssm_incidents: SSMIncidentsMock) -> None:
     arn = new_incident(ssm_incidents)
     created = datetime(2023, 12, 13, 0, 47, 3, 560000, tzinfo=timezone.utc)
-    finding = ssm_incidents_mock.add_finding(arn, cloudformation_stack_arn=STACK, creation_time=created)
+    finding = mocked_ssm_incidents.add_finding(arn, cloudformation_stack_arn=STACK, creation_time=created)
     got = ssm_incidents.batch_get_incident_findings(incidentRecordArn=arn, findingIds=[finding])["findings"][0]
     assert got["creationTime"] == created == got["lastModifiedTime"]
 
@@ -144,23 +144,25 @@ def test_creation_time_can_be_given(ssm_incidents: Any, ssm_incidents_mock: SSMI
     ],
 )
 def test_add_finding_rejects_bad_arguments(
-    ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock, kwargs: dict[str, Any], fragment: str
+    ssm_incidents: Any, mocked_ssm_incidents: SSMIncidentsMock, kwargs: dict[str, Any], fragment: str
 ) -> None:
     arn = new_incident(ssm_incidents)
     with pytest.raises(ValueError, match=fragment):
-        ssm_incidents_mock.add_finding(arn, **kwargs)
+        mocked_ssm_incidents.add_finding(arn, **kwargs)
 
 
-def test_add_finding_to_unknown_incident_fails(ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock) -> None:
+def test_add_finding_to_unknown_incident_fails(ssm_incidents: Any, mocked_ssm_incidents: SSMIncidentsMock) -> None:
     arn = new_incident(ssm_incidents).rsplit("/", 1)[0] + "/11111111-1111-1111-1111-111111111111"
     with pytest.raises(ValueError, match="No incident record"):
-        ssm_incidents_mock.add_finding(arn, cloudformation_stack_arn=STACK)
+        mocked_ssm_incidents.add_finding(arn, cloudformation_stack_arn=STACK)
 
 
-def test_add_finding_in_another_account(ssm_incidents_mock: SSMIncidentsMock, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_add_finding_in_another_account(
+    mocked_ssm_incidents: SSMIncidentsMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("MOTO_ACCOUNT_ID", "111122223333")
     client = boto3.client("ssm-incidents", region_name="us-east-1")
     arn = new_incident(client)
     assert ":111122223333:" in arn
-    finding = ssm_incidents_mock.add_finding(arn, cloudformation_stack_arn=STACK)
+    finding = mocked_ssm_incidents.add_finding(arn, cloudformation_stack_arn=STACK)
     assert [f["id"] for f in client.list_incident_findings(incidentRecordArn=arn)["findings"]] == [finding]

@@ -137,8 +137,8 @@ def _max_range(operation: str) -> tuple[int, int]:
 
 
 @pytest.fixture
-def world(ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock) -> World:
-    return World(ssm_incidents, ssm_incidents_mock)
+def world(ssm_incidents: Any, mocked_ssm_incidents: SSMIncidentsMock) -> World:
+    return World(ssm_incidents, mocked_ssm_incidents)
 
 
 def _filled(world: World, operation: str, extra: int = 0) -> tuple[Case, dict[str, Any], list[str]]:
@@ -287,7 +287,7 @@ def test_token_of_another_request_is_rejected(
     assert_error(exc_info, "ValidationException", 400, "nextToken")
 
 
-def test_token_longer_than_the_model_allows_is_rejected(ssm_incidents_mock: SSMIncidentsMock) -> None:
+def test_token_longer_than_the_model_allows_is_rejected(mocked_ssm_incidents: SSMIncidentsMock) -> None:
     raw = unchecked()
     with pytest.raises(ClientError) as exc_info:
         raw.list_response_plans(nextToken="x" * 2001)

@@ -164,7 +164,7 @@ def test_update_on_unknown_incident_is_not_found(ssm_incidents: Any) -> None:
     assert assert_error(exc_info, "ResourceNotFoundException", 404, arn)["resourceType"] == "INCIDENT_RECORD"
 
 
-def test_update_validates_union_and_patterns_server_side(ssm_incidents_mock: Any) -> None:
+def test_update_validates_union_and_patterns_server_side(mocked_ssm_incidents: Any) -> None:
     client = unchecked()
     arn = new_incident(client)
     with pytest.raises(ClientError) as exc_info:

@@ -135,7 +135,7 @@ def test_more_than_fifty_tags_in_one_request_are_rejected(ssm_incidents: Any, re
     ],
 )
 def test_unknown_resources_are_not_found(
-    ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock, arn: str, resource_type: str
+    ssm_incidents: Any, mocked_ssm_incidents: SSMIncidentsMock, arn: str, resource_type: str
 ) -> None:
     for call in (
         lambda: ssm_incidents.tag_resource(resourceArn=arn, tags={"k": "v"}),
@@ -147,7 +147,7 @@ def test_unknown_resources_are_not_found(
         response = assert_error(exc_info, "ResourceNotFoundException", 404, arn)
         assert response["resourceType"] == resource_type
         assert response["resourceIdentifier"] == arn
-    assert ssm_incidents_mock.backend().tags == {}
+    assert mocked_ssm_incidents.backend().tags == {}
 
 
 @pytest.mark.usefixtures("ssm_incidents_onboarded")

@@ -102,7 +102,7 @@ def test_create_on_unknown_incident_is_not_found(ssm_incidents: Any) -> None:
     assert response["resourceType"] == "INCIDENT_RECORD"
 
 
-def test_create_validates_model_limits_server_side(ssm_incidents_mock: Any) -> None:
+def test_create_validates_model_limits_server_side(mocked_ssm_incidents: Any) -> None:
     client = unchecked()
     arn = new_incident(client)
     with pytest.raises(ClientError) as exc_info:
@@ -327,7 +327,7 @@ def test_list_rejects_unknown_filter_key_and_wrong_condition(ssm_incidents: Any)
     assert_error(exc_info, "ValidationException", 400, "eventTime")
 
 
-def test_list_rejects_bad_sort_values_server_side(ssm_incidents_mock: Any) -> None:
+def test_list_rejects_bad_sort_values_server_side(mocked_ssm_incidents: Any) -> None:
     client = unchecked()
     arn = new_incident(client)
     with pytest.raises(ClientError) as exc_info:
@@ -374,7 +374,7 @@ def test_event_time_is_kept_to_the_millisecond_the_client_sent(ssm_incidents: An
 
 
 def test_deleting_the_incident_removes_events_items_findings_and_tags(
-    ssm_incidents: Any, ssm_incidents_mock: Any
+    ssm_incidents: Any, mocked_ssm_incidents: Any
 ) -> None:
     plan = ssm_incidents.create_response_plan(
         name="tagged", incidentTemplate={"title": "t", "impact": 3, "incidentTags": {"team": "ops"}}
@@ -385,7 +385,7 @@ def test_deleting_the_incident_removes_events_items_findings_and_tags(
         incidentRecordArn=arn,
         relatedItemsUpdate={"itemToAdd": {"identifier": {"type": "OTHER", "value": {"url": "https://example.com"}}}},
     )
-    finding = ssm_incidents_mock.add_finding(
+    finding = mocked_ssm_incidents.add_finding(
         arn, cloudformation_stack_arn="arn:aws:cloudformation:us-east-1:123456789012:stack/s/1"
     )
     ssm_incidents.tag_resource(resourceArn=arn, tags={"env": "prod"})
@@ -407,7 +407,7 @@ def test_deleting_the_incident_removes_events_items_findings_and_tags(
     with pytest.raises(ClientError) as exc_info:
         ssm_incidents.list_tags_for_resource(resourceArn=arn)
     assert_error(exc_info, "ResourceNotFoundException", 404, arn)
-    assert arn not in ssm_incidents_mock.backend().tags
+    assert arn not in mocked_ssm_incidents.backend().tags
     assert arn not in [r["arn"] for r in ssm_incidents.list_incident_records()["incidentRecordSummaries"]]
 
 

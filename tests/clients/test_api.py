@@ -186,19 +186,19 @@ def test_strict_by_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 # --------------------------------------------------------------------------- pytest plugin
 
 
-def test_fixtures_give_an_active_mock_and_a_client(ssm_incidents_mock: SSMIncidentsMock, ssm_incidents: Any) -> None:
-    assert ssm_incidents_mock.active
+def test_fixtures_give_an_active_mock_and_a_client(mocked_ssm_incidents: SSMIncidentsMock, ssm_incidents: Any) -> None:
+    assert mocked_ssm_incidents.active
     assert ssm_incidents.meta.region_name == "us-east-1"
     ssm_incidents.create_response_plan(name="fx", incidentTemplate=TEMPLATE)
-    assert next(iter(ssm_incidents_mock.backend().response_plans)).endswith("response-plan/fx")
+    assert next(iter(mocked_ssm_incidents.backend().response_plans)).endswith("response-plan/fx")
 
 
 def test_fixtures_come_from_the_entry_point_without_a_conftest(tmp_path: Path) -> None:
     (tmp_path / "test_plugin_user.py").write_text(
         textwrap.dedent(
             """
-            def test_uses_fixtures(ssm_incidents, ssm_incidents_mock):
-                assert ssm_incidents_mock.active
+            def test_uses_fixtures(ssm_incidents, mocked_ssm_incidents):
+                assert mocked_ssm_incidents.active
                 arn = ssm_incidents.create_response_plan(name="p", incidentTemplate={"title": "t", "impact": 1})["arn"]
                 assert ssm_incidents.get_response_plan(arn=arn)["name"] == "p"
 

@@ -45,11 +45,11 @@ def _call_test(func: Any) -> None:
     if not wanted:
         func()
         return
-    known = {"ssm_incidents", "ssm_incidents_mock", "ssm_incidents_onboarded"}
+    known = {"ssm_incidents", "mocked_ssm_incidents", "ssm_incidents_onboarded"}
     assert set(wanted) <= known, f"unknown fixtures in {func.__name__}: {wanted}"
     with SSMIncidentsMock() as mock:
         client = boto3.client("ssm-incidents", region_name="us-east-1")
-        fixtures = {"ssm_incidents_mock": mock, "ssm_incidents": client}
+        fixtures = {"mocked_ssm_incidents": mock, "ssm_incidents": client}
         if "ssm_incidents_onboarded" in wanted:
             client.create_replication_set(regions={"us-east-1": {}})
             fixtures["ssm_incidents_onboarded"] = client

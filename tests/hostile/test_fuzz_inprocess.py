@@ -58,7 +58,7 @@ def test_every_operation_is_fuzzed() -> None:
 @pytest.mark.parametrize("op_name", OPERATIONS)
 @FUZZ
 @given(data=st.data())
-def test_boto3_input_fuzz(ssm_incidents_mock: Any, op_name: str, data: st.DataObject) -> None:
+def test_boto3_input_fuzz(mocked_ssm_incidents: Any, op_name: str, data: st.DataObject) -> None:
     reset_backend()
     c = _client()
     world = focus(build_world(c, "in-process boto3", op_name != "CreateReplicationSet"), op_name)
@@ -109,7 +109,7 @@ def check_raw_answer(
 @pytest.mark.parametrize("op_name", OPERATIONS)
 @FUZZ
 @given(data=st.data())
-def test_raw_input_fuzz(ssm_incidents_mock: Any, op_name: str, data: st.DataObject) -> None:
+def test_raw_input_fuzz(mocked_ssm_incidents: Any, op_name: str, data: st.DataObject) -> None:
     reset_backend()
     world = focus(build_world(_client(), "in-process raw", op_name != "CreateReplicationSet"), op_name)
     params, broken = data.draw(request(op_name, world, "raw"), label="input")

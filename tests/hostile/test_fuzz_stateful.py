@@ -269,7 +269,7 @@ class IncidentsMachine(RuleBasedStateMachine):
             assert self.send("list_related_items", incidentRecordArn=arn)["relatedItems"] == []
 
 
-def test_state_machine_in_process(ssm_incidents_mock: Any) -> None:
+def test_state_machine_in_process(mocked_ssm_incidents: Any) -> None:
     c = client()
 
     def machine() -> IncidentsMachine:

@@ -135,8 +135,8 @@ MUTATING = sorted(op for op in SPEC.operations if not op.startswith(("Get", "Lis
 
 @FUZZ
 @given(data=st.data())
-def test_any_request_in_one_account_leaves_the_other_unchanged(ssm_incidents_mock: Any, data: st.DataObject) -> None:
-    ssm_incidents_mock.reset()
+def test_any_request_in_one_account_leaves_the_other_unchanged(mocked_ssm_incidents: Any, data: st.DataObject) -> None:
+    mocked_ssm_incidents.reset()
     home, other = ssm(), ssm(account=OTHER_ACCOUNT)
     home_world = build_world(home, "isolation")
     other_world = build_world(other, "isolation")
@@ -158,8 +158,8 @@ SCOPE_EXEMPT = {"CreateReplicationSet", "UpdateReplicationSet", "DeleteReplicati
 
 @FUZZ
 @given(data=st.data())
-def test_a_region_outside_the_set_changes_nothing(ssm_incidents_mock: Any, data: st.DataObject) -> None:
-    ssm_incidents_mock.reset()
+def test_a_region_outside_the_set_changes_nothing(mocked_ssm_incidents: Any, data: st.DataObject) -> None:
+    mocked_ssm_incidents.reset()
     world = build_world(ssm("us-east-1"), "isolation")  # the set holds us-east-1 only
     before = snapshot()
     op_name = data.draw(st.sampled_from([op for op in MUTATING if op not in SCOPE_EXEMPT]), label="operation")

@@ -83,25 +83,25 @@ def test_targets_changed_on_the_incident_are_used(ssm_incidents: Any, queue: tup
     assert message["detail"]["modifiedAttributes"][0]["attributeName"] == "notificationTargets"
 
 
-def test_a_missing_topic_never_fails_the_call(ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock) -> None:
+def test_a_missing_topic_never_fails_the_call(ssm_incidents: Any, mocked_ssm_incidents: SSMIncidentsMock) -> None:
     missing = f"arn:aws:sns:{REGION}:{ACCOUNT}:missing"
     plan = create_plan(ssm_incidents, template={"notificationTargets": [{"snsTopicArn": missing}]})
     arn = ssm_incidents.start_incident(responsePlanArn=plan)["incidentRecordArn"]
     ssm_incidents.update_incident_record(arn=arn, status="RESOLVED")
-    sent = ssm_incidents_mock.notifications()
+    sent = mocked_ssm_incidents.notifications()
     assert [(n.topic_arn, n.message_id) for n in sent] == [(missing, None), (missing, None)]
     assert all(n.error and "NotFound" in n.error for n in sent)
 
 
-def test_topics_of_other_regions_are_reached(ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock) -> None:
+def test_topics_of_other_regions_are_reached(ssm_incidents: Any, mocked_ssm_incidents: SSMIncidentsMock) -> None:
     topic, url = subscribed_queue(aws("sns", "eu-west-1"), aws("sqs", "eu-west-1"), "west")
     plan = create_plan(ssm_incidents, template={"notificationTargets": [{"snsTopicArn": topic}]})
     ssm_incidents.start_incident(responsePlanArn=plan)
     assert len(received(aws("sqs", "eu-west-1"), url)) == 1
-    assert [n.message_id is not None for n in ssm_incidents_mock.notifications()] == [True]
+    assert [n.message_id is not None for n in mocked_ssm_incidents.notifications()] == [True]
 
 
-def test_incidents_without_topics_publish_nothing(ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock) -> None:
+def test_incidents_without_topics_publish_nothing(ssm_incidents: Any, mocked_ssm_incidents: SSMIncidentsMock) -> None:
     arn = ssm_incidents.start_incident(responsePlanArn=create_plan(ssm_incidents))["incidentRecordArn"]
     ssm_incidents.update_incident_record(arn=arn, status="RESOLVED")
-    assert ssm_incidents_mock.notifications() == []
+    assert mocked_ssm_incidents.notifications() == []

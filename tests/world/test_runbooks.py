@@ -35,7 +35,9 @@ def execution_id(record: dict[str, Any]) -> str:
     return arn.rsplit("/", 1)[1]
 
 
-def test_a_missing_document_is_a_start_failure_event(ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock) -> None:
+def test_a_missing_document_is_a_start_failure_event(
+    ssm_incidents: Any, mocked_ssm_incidents: SSMIncidentsMock
+) -> None:
     record = start(ssm_incidents, runbook_action("AWS-RestartEC2Instance"))
     assert record["automationExecutions"] == []
     (failure,) = events_of_type(ssm_incidents, record["arn"], START_FAILURE)
@@ -43,11 +45,11 @@ def test_a_missing_document_is_a_start_failure_event(ssm_incidents: Any, ssm_inc
     assert failure["eventReferences"] == [{"resource": record["arn"]}]
     items = ssm_incidents.list_related_items(incidentRecordArn=record["arn"])["relatedItems"]
     assert [i["identifier"]["type"] for i in items] == ["PARENT"]
-    assert ssm_incidents_mock.automation_executions() == []
+    assert mocked_ssm_incidents.automation_executions() == []
 
 
 def test_an_existing_document_runs_with_resolved_parameters(
-    ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock
+    ssm_incidents: Any, mocked_ssm_incidents: SSMIncidentsMock
 ) -> None:
     create_runbook()
     record = start(ssm_incidents, runbook_action(parameters={"Static": ["x"]}))
@@ -57,7 +59,7 @@ def test_an_existing_document_runs_with_resolved_parameters(
     assert execution["DocumentVersion"] == "1"
     assert execution["AutomationExecutionStatus"] == "InProgress"
     assert execution["Parameters"] == {"Static": ["x"], "IncidentArn": [record["arn"]]}
-    (recorded,) = ssm_incidents_mock.automation_executions()
+    (recorded,) = mocked_ssm_incidents.automation_executions()
     assert recorded.arn == record["automationExecutions"][0]["ssmExecutionArn"]
     assert (recorded.account_id, recorded.region, recorded.incident_record_arn) == (ACCOUNT, "us-east-1", record["arn"])
     assert recorded.parameters == execution["Parameters"]
@@ -111,7 +113,7 @@ def test_ssm_answers_for_unknown_executions_and_starts_its_own(ssm_incidents: An
 
 
 def test_impacted_account_runbooks_run_where_the_alarm_is(
-    ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock, monkeypatch: pytest.MonkeyPatch
+    ssm_incidents: Any, mocked_ssm_incidents: SSMIncidentsMock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     plan = create_plan(ssm_incidents, actions=[runbook_action(targetAccount="IMPACTED_ACCOUNT")])
     application = "111122223333"
@@ -121,6 +123,6 @@ def test_impacted_account_runbooks_run_where_the_alarm_is(
     create_alarm(cloudwatch, plan)
     set_state(cloudwatch, "cpu-high", "ALARM")
     monkeypatch.delenv("MOTO_ACCOUNT_ID")
-    (execution,) = ssm_incidents_mock.automation_executions()
+    (execution,) = mocked_ssm_incidents.automation_executions()
     assert execution.account_id == application
     assert execution.arn.startswith(f"arn:aws:ssm:us-east-1:{application}:automation-execution/")

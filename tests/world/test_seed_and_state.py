@@ -41,12 +41,12 @@ def generated_ids(client: Any, mock: SSMIncidentsMock) -> list[str]:
     return [rs, policy, incident, event, record["dedupeString"], *items, finding, parent, execution]
 
 
-def test_moto_seed_makes_the_ids_repeat(ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock) -> None:
+def test_moto_seed_makes_the_ids_repeat(ssm_incidents: Any, mocked_ssm_incidents: SSMIncidentsMock) -> None:
     runs = []
     for seed in (42, 42, 7):
-        ssm_incidents_mock.reset()
+        mocked_ssm_incidents.reset()
         assert requests.post(f"{SEED_URL}?a={seed}", timeout=5).status_code == 200
-        runs.append(generated_ids(ssm_incidents, ssm_incidents_mock))
+        runs.append(generated_ids(ssm_incidents, mocked_ssm_incidents))
     assert runs[0] == runs[1]
     assert all(a != b for a, b in zip(runs[0], runs[2], strict=True))
 
@@ -108,13 +108,13 @@ def test_the_waiter_passes_with_moto_default(ssm_incidents: Any) -> None:
     assert statuses(ssm_incidents, arn)[0] == "ACTIVE"
 
 
-def test_engagements_are_recorded(ssm_incidents: Any, ssm_incidents_mock: SSMIncidentsMock) -> None:
+def test_engagements_are_recorded(ssm_incidents: Any, mocked_ssm_incidents: SSMIncidentsMock) -> None:
     contacts = [f"arn:aws:ssm-contacts:us-east-1:{ACCOUNT}:contact/{name}" for name in ("oncall", "lead")]
     plan = create_plan(ssm_incidents, engagements=contacts, template={"dedupeString": "same"})
     before = time.time()
     incident = ssm_incidents.start_incident(responsePlanArn=plan)["incidentRecordArn"]
     ssm_incidents.start_incident(responsePlanArn=plan)  # deduplicated: nobody is engaged again
-    engaged = ssm_incidents_mock.engagements()
+    engaged = mocked_ssm_incidents.engagements()
     assert [(e.contact_arn, e.incident_record_arn, e.response_plan_arn) for e in engaged] == [
         (contacts[0], incident, plan),
         (contacts[1], incident, plan),
@@ -122,7 +122,7 @@ def test_engagements_are_recorded(ssm_incidents: Any, ssm_incidents_mock: SSMInc
     assert all(before <= e.start_time <= time.time() for e in engaged)
     other = create_plan(ssm_incidents, "quiet")
     ssm_incidents.start_incident(responsePlanArn=other)
-    assert len(ssm_incidents_mock.engagements()) == 2
+    assert len(mocked_ssm_incidents.engagements()) == 2
 
 
 def test_a_read_by_any_client_counts(ssm_incidents: Any) -> None:

@@ -1,0 +1,209 @@
+"""pytest plugin of ssm-incidents-mock, loaded through the ``pytest11`` entry point.
+
+Loading it imports nothing but pytest and the standard library: the mock (and with it moto,
+botocore and boto3) is imported the first time a test asks for one of its fixtures, so a pytest
+session that never uses them pays nothing for the plugin.
+
+Fixtures (``pytest --fixtures`` shows their docstrings):
+
+- ``ssm_incidents``: a boto3 ``ssm-incidents`` client under the in-process mock;
+- ``ssm_incidents_onboarded``: the same client once a replication set exists in its region;
+- ``mocked_ssm_incidents``: the active ``SSMIncidentsMock``, to inspect or seed state
+  (``ssm_incidents_mock`` is its deprecated old name);
+- ``ssm_incidents_server``: a ``ThreadedSSMIncidentsServer`` for the session, reset for each test;
+- ``ssm_incidents_settings``: the region, account and strictness the fixtures use.
+
+Choose them per test with ``@pytest.mark.ssm_incidents(region=..., account_id=..., strict=...)``,
+or for the whole suite with the ini options ``ssm_incidents_region``, ``ssm_incidents_account_id``
+and ``ssm_incidents_strict``.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from mypy_boto3_ssm_incidents import SSMIncidentsClient
+
+    from ssm_incidents_mock import SSMIncidentsMock
+    from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
+
+MARKER = "ssm_incidents"
+DEFAULT_REGION = "us-east-1"
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+@dataclass(frozen=True)
+class SSMIncidentsSettings:
+    """What the fixtures of one test use.
+
+    ``region``: the client's region. ``account_id``: the account every request of the test runs
+    in (set through ``MOTO_ACCOUNT_ID``), or None for moto's rules (default ``123456789012``).
+    ``strict``: require a replication set before other operations (None: the
+    ``SSM_INCIDENTS_MOCK_STRICT`` environment variable decides).
+    """
+
+    region: str
+    account_id: str | None
+    strict: bool | None
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        "ssm_incidents_region",
+        "region of the ssm_incidents client fixture (default: AWS_DEFAULT_REGION, else us-east-1)",
+        default="",
+    )
+    parser.addini("ssm_incidents_account_id", "account the ssm-incidents fixtures run in (default: moto's)", default="")
+    parser.addini(
+        "ssm_incidents_strict",
+        "false: the ssm-incidents fixtures need no replication set first (default: required, as on AWS)",
+        default="",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(region=None, account_id=None, strict=None): region, account and strictness of the "
+        "ssm-incidents-mock fixtures for this test",
+    )
+
+
+def _flag(value: object, where: str) -> bool | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise pytest.UsageError(f"{where}: expected true or false, got {value!r}")
+
+
+@pytest.fixture
+def ssm_incidents_settings(request: pytest.FixtureRequest) -> SSMIncidentsSettings:
+    """Region, account and strictness for this test's ssm-incidents fixtures.
+
+    The nearest ``@pytest.mark.ssm_incidents(region=..., account_id=..., strict=...)`` wins, then the
+    ini options ``ssm_incidents_region`` / ``ssm_incidents_account_id`` / ``ssm_incidents_strict``;
+    the region then falls back to ``AWS_DEFAULT_REGION``, else ``us-east-1``.
+    """
+    options: dict[str, Any] = {}
+    for marker in reversed(list(request.node.iter_markers(MARKER))):  # the nearest marker last, so it wins
+        if marker.args:
+            raise pytest.UsageError(f"@pytest.mark.{MARKER} takes keyword arguments only (region, account_id, strict)")
+        unknown = set(marker.kwargs) - {"region", "account_id", "strict"}
+        if unknown:
+            raise pytest.UsageError(f"@pytest.mark.{MARKER}: unknown argument(s) {sorted(unknown)}")
+        options.update(marker.kwargs)
+    ini = request.config.getini
+    region = options.get("region") or ini("ssm_incidents_region") or os.environ.get("AWS_DEFAULT_REGION")
+    account = options.get("account_id") or ini("ssm_incidents_account_id") or None
+    strict = options["strict"] if "strict" in options else _flag(ini("ssm_incidents_strict"), "ssm_incidents_strict")
+    return SSMIncidentsSettings(region=str(region or DEFAULT_REGION), account_id=account, strict=_flag(strict, MARKER))
+
+
+def _use_account(settings: SSMIncidentsSettings, monkeypatch: pytest.MonkeyPatch) -> None:
+    if settings.account_id:
+        monkeypatch.setenv("MOTO_ACCOUNT_ID", str(settings.account_id))
+
+
+@pytest.fixture
+def mocked_ssm_incidents(
+    ssm_incidents_settings: SSMIncidentsSettings, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[SSMIncidentsMock]:
+    """The active in-process mock (moto's ``mock_aws`` underneath) for this test, with empty state.
+
+    Use it to look at state (``.backend(account_id)``, ``.incident_records()``) or to seed findings
+    (``.add_finding(...)``). Every boto3 client created during the test talks to the mock.
+    """
+    from ssm_incidents_mock import SSMIncidentsMock
+
+    _use_account(ssm_incidents_settings, monkeypatch)
+    with SSMIncidentsMock(strict=ssm_incidents_settings.strict) as mock:
+        yield mock
+
+
+@pytest.fixture
+def ssm_incidents_mock(mocked_ssm_incidents: SSMIncidentsMock) -> SSMIncidentsMock:
+    """Deprecated name of ``mocked_ssm_incidents`` (it hid the package's name inside a test)."""
+    warnings.warn(
+        "The ssm_incidents_mock fixture is deprecated: use mocked_ssm_incidents.", DeprecationWarning, stacklevel=2
+    )
+    return mocked_ssm_incidents
+
+
+@pytest.fixture
+def ssm_incidents(
+    mocked_ssm_incidents: SSMIncidentsMock, ssm_incidents_settings: SSMIncidentsSettings
+) -> SSMIncidentsClient:
+    """A boto3 ``ssm-incidents`` client under the in-process mock, in the region of ``ssm_incidents_settings``.
+
+    As on AWS, the account needs a replication set before plans and incidents (see
+    ``ssm_incidents_onboarded``), unless the test is lenient (``strict=False``).
+    """
+    import boto3
+
+    client: SSMIncidentsClient = boto3.client("ssm-incidents", region_name=ssm_incidents_settings.region)
+    return client
+
+
+@pytest.fixture
+def ssm_incidents_onboarded(
+    ssm_incidents: SSMIncidentsClient, ssm_incidents_settings: SSMIncidentsSettings
+) -> SSMIncidentsClient:
+    """The ``ssm_incidents`` client after its account is onboarded: a replication set holds its region.
+
+    Tests need this (or their own CreateReplicationSet) before creating response plans or starting
+    incidents, as on AWS.
+    """
+    ssm_incidents.create_replication_set(regions={ssm_incidents_settings.region: {}})
+    return ssm_incidents
+
+
+@pytest.fixture(scope="session")
+def ssm_incidents_server_session() -> Iterator[ThreadedSSMIncidentsServer]:
+    """One ``ThreadedSSMIncidentsServer`` on a free loopback port for the whole session (per xdist worker).
+
+    Prefer ``ssm_incidents_server``, which also resets its state for each test.
+    """
+    from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
+
+    with ThreadedSSMIncidentsServer(host="127.0.0.1", port=0) as server:
+        yield server
+
+
+@pytest.fixture
+def ssm_incidents_server(
+    ssm_incidents_server_session: ThreadedSSMIncidentsServer,
+    ssm_incidents_settings: SSMIncidentsSettings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[ThreadedSSMIncidentsServer]:
+    """The session's HTTP server with empty ssm-incidents state, for clients that need an endpoint URL.
+
+    Point any SDK or the AWS CLI at ``server.url`` with dummy credentials. The account and strictness
+    of ``ssm_incidents_settings`` apply while the test runs; state is cleared before and after it.
+    """
+    from ssm_incidents_mock.config import settings
+    from ssm_incidents_mock.server import reset_state
+
+    _use_account(ssm_incidents_settings, monkeypatch)
+    strict = ssm_incidents_settings.strict
+    token = settings.push_strict(strict) if strict is not None else None
+    reset_state()
+    try:
+        yield ssm_incidents_server_session
+    finally:
+        reset_state()
+        if token is not None:
+            settings.pop_strict(token)
