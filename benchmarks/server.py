@@ -34,14 +34,15 @@ if kind == "ours":
     server = ThreadedSSMIncidentsServer(port=port)
 elif kind == "floor":
     import json
-    from ssm_incidents_mock.protocol import Request
-    from ssm_incidents_mock.responses import handle
+    from ssm_incidents_mock.responses import dispatch
     from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
+    from ssm_incidents_mock.wire.rest_json import Request
+    dispatch(Request("POST", "/createReplicationSet", "", {}, b'{"regions": {"us-east-1": {}}}'), "")
     plan_body = json.dumps({"name": "bench", "incidentTemplate": {"title": "t", "impact": 3}}).encode()
-    plan = json.loads(handle(Request("POST", "/createResponsePlan", "", {}, plan_body), "")[2])["arn"]
-    started = handle(Request("POST", "/startIncident", "", {}, json.dumps({"responsePlanArn": plan}).encode()), "")
+    plan = json.loads(dispatch(Request("POST", "/createResponsePlan", "", {}, plan_body), "")[2])["arn"]
+    started = dispatch(Request("POST", "/startIncident", "", {}, json.dumps({"responsePlanArn": plan}).encode()), "")
     arn = json.loads(started[2])["incidentRecordArn"]
-    status, headers, body = handle(Request("GET", "/getIncidentRecord", "arn=" + arn, {}, b""), "")
+    status, headers, body = dispatch(Request("GET", "/getIncidentRecord", "arn=" + arn, {}, b""), "")
     fixed = [(name, value) for name, value in headers.items()]
 
     def app(environ, start_response):

@@ -13,8 +13,6 @@ from typing import Any
 
 from .exceptions import ValidationException
 
-Predicate = Callable[[Any], bool]
-
 # key -> (condition kind, accessor). kind is "time", "string" or "integer".
 FilterKeys = dict[str, tuple[str, Callable[[Any], Any]]]
 
