@@ -122,3 +122,66 @@ def test_auth_off_by_default_accepts_any_key(ssm_incidents_onboarded: Any) -> No
     )
     assert c.list_replication_sets()["replicationSetArns"]
     c.create_response_plan(name="p", incidentTemplate={"title": "t", "impact": 3})
+
+
+CONSUMER = "111122223333"
+
+
+def role_session(account: str, role: str, statements: list[dict[str, Any]] | None) -> Any:
+    """A client of ``account`` acting as ``role``, created there (made while auth is off) with these statements."""
+    sts = boto3.client("sts", region_name="us-east-1")
+    admin = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/admin", RoleSessionName="setup")["Credentials"]
+    iam = boto3.client(
+        "iam",
+        region_name="us-east-1",
+        aws_access_key_id=admin["AccessKeyId"],
+        aws_secret_access_key=admin["SecretAccessKey"],
+        aws_session_token=admin["SessionToken"],
+    )
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}],
+    }
+    iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(trust))
+    if statements:
+        document = json.dumps({"Version": "2012-10-17", "Statement": statements})
+        iam.put_role_policy(RoleName=role, PolicyName="p", PolicyDocument=document)
+    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName="session")["Credentials"]
+    return boto3.client(
+        "ssm-incidents",
+        region_name="us-east-1",
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
+
+
+@mock_ssm_incidents
+def test_another_account_needs_both_its_identity_policy_and_the_owners_resource_policy() -> None:
+    """IAM on and a real cross-account caller: the consumer's role policy and the plan's resource policy."""
+    owner = boto3.client("ssm-incidents", region_name="us-east-1")
+    owner.create_replication_set(regions={"us-east-1": {}})
+    plan = owner.create_response_plan(name="plan-a", incidentTemplate={"title": "t", "impact": 3})["arn"]
+    unshared = owner.create_response_plan(name="plan-b", incidentTemplate={"title": "t", "impact": 3})["arn"]
+    statement = {"Effect": "Allow", "Principal": {"AWS": CONSUMER}, "Action": "ssm-incidents:GetResponsePlan"}
+    policy = {"Version": "2012-10-17", "Statement": [{**statement, "Resource": plan}]}
+    owner.put_resource_policy(resourceArn=plan, policy=json.dumps(policy))
+    allowed = [{"Effect": "Allow", "Action": "ssm-incidents:*", "Resource": "*"}]
+    responder = role_session(CONSUMER, "responder", allowed)
+    bystander = role_session(CONSUMER, "bystander", None)
+
+    @set_initial_no_auth_action_count(0)
+    def check() -> None:
+        assert responder.get_response_plan(arn=plan)["arn"] == plan  # both policies allow it
+        with pytest.raises(ClientError) as exc_info:  # its identity policy does not
+            bystander.get_response_plan(arn=plan)
+        assert_error(exc_info, "AccessDeniedException", 403, "assumed-role/bystander/session is not authorized")
+        with pytest.raises(ClientError) as exc_info:  # the plan's resource policy does not
+            responder.get_response_plan(arn=unshared)
+        assert_error(exc_info, "AccessDeniedException", 403)
+        with pytest.raises(ClientError) as exc_info:  # the policy grants GetResponsePlan only
+            responder.start_incident(responsePlanArn=plan)
+        assert_error(exc_info, "AccessDeniedException", 403)
+
+    check()
+    assert owner.list_incident_records()["incidentRecordSummaries"] == []
