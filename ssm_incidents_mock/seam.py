@@ -54,12 +54,12 @@ Dispatch = Callable[[Any, str], tuple[int, dict[str, str], bytes]]  # (Request, 
 RequestFactory = Callable[[str, str, Any, Any], Any]  # (method, url, headers, body) -> Request
 
 # --- moto versions ---------------------------------------------------------------------------------
-# Tested (tox envs moto50-*, moto51-*, moto52-*): the oldest and newest supported release of each series.
-# Older moto lacks what the mock relies on: STS backends keyed by partition (5.0.8) and the
-# core.service_whitelist option it honours (5.0.13).
-MOTO_FLOOR = (5, 0, 13)
+# Tested (tox envs moto52-oldest, moto52-newest): the oldest and newest release of the 5.2 series.
+# Older series pass the core, but their CloudWatch, SSM and IAM internals (and their CloudWatch
+# against current botocore) differ from what the effects on moto's other services use.
+MOTO_FLOOR = (5, 2, 0)
 MOTO_CEILING = (5, 3)  # first series not yet tested
-SUPPORTED_MOTO = ">=5.0.13,<5.3"
+SUPPORTED_MOTO = ">=5.2.0,<5.3"
 
 
 class UntestedMotoVersionWarning(UserWarning):

@@ -14,27 +14,27 @@ from ssm_incidents_mock import context, seam
 from ssm_incidents_mock.seam import SUPPORTED_MOTO, UntestedMotoVersionWarning, check_moto_version
 
 
-@pytest.mark.parametrize("version", ["5.0.13", "5.0.28", "5.1.0", "5.1.22", "5.2.0", "5.2.5", "5.2.6.dev0"])
+@pytest.mark.parametrize("version", ["5.2.0", "5.2.1", "5.2.5", "5.2.6.dev0"])
 def test_supported_versions_pass_quietly(version: str) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         check_moto_version(version)
 
 
-@pytest.mark.parametrize("version", ["5.0.12", "5.0.7", "5.0.0", "4.2.14"])
+@pytest.mark.parametrize("version", ["5.1.22", "5.1.0", "5.0.13", "4.2.14"])
 def test_older_moto_is_refused_naming_the_range(version: str) -> None:
-    with pytest.raises(ImportError, match=rf"needs moto >=5\.0\.13,<5\.3, but moto {version} is installed"):
+    with pytest.raises(ImportError, match=rf"needs moto >=5\.2\.0,<5\.3, but moto {version} is installed"):
         check_moto_version(version)
 
 
 @pytest.mark.parametrize("version", ["5.3.0", "5.3.0rc1", "6.0.0"])
 def test_newer_series_warns_naming_the_range(version: str) -> None:
-    with pytest.warns(UntestedMotoVersionWarning, match=rf"tested with moto >=5\.0\.13,<5\.3; moto {version}"):
+    with pytest.warns(UntestedMotoVersionWarning, match=rf"tested with moto >=5\.2\.0,<5\.3; moto {version}"):
         check_moto_version(version)
 
 
 def test_installed_moto_is_in_the_claimed_range() -> None:
-    assert SUPPORTED_MOTO == ">=5.0.13,<5.3"
+    assert SUPPORTED_MOTO == ">=5.2.0,<5.3"
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         check_moto_version(moto.__version__)
