@@ -554,10 +554,8 @@ def hook_world(on_alarm: AlarmHandler, on_event: EventHandler, start_automation:
     """Let alarms and EventBridge rules reach ``on_alarm``/``on_event``, and moto's SSM serve automation
     executions. Idempotent. A handler's failure is logged and never fails the other service's call.
     """
-    from moto.cloudwatch import models as cloudwatch_models
+    from moto.cloudwatch.models import Alarm
     from moto.events.models import Rule
-
-    Alarm = getattr(cloudwatch_models, "Alarm", None) or cloudwatch_models.FakeAlarm  # FakeAlarm before 5.2
 
     if not getattr(Alarm.update_state, "ssm_incidents_mock", False):
         Alarm.update_state = _wrap_update_state(Alarm.update_state, on_alarm)  # type: ignore[method-assign]
