@@ -9,20 +9,13 @@ import urllib.request
 from pathlib import Path
 
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
+from tests.support.processes import npm_ci
 
 JS_DIR = Path(__file__).resolve().parent / "js"
 
 
 def _install() -> None:
-    """``npm ci`` from the committed lockfile, once (node_modules is not committed)."""
-    if (JS_DIR / "node_modules" / "@aws-sdk" / "client-ssm-incidents").is_dir():
-        return
-    npm = shutil.which("npm")
-    assert npm is not None, "npm is needed for the JavaScript SDK test"
-    done = subprocess.run(
-        [npm, "ci", "--no-audit", "--no-fund"], cwd=JS_DIR, capture_output=True, text=True, timeout=600
-    )
-    assert done.returncode == 0, done.stderr
+    npm_ci(JS_DIR, JS_DIR / "node_modules" / "@aws-sdk" / "client-ssm-incidents")
 
 
 def test_incident_lifecycle_with_the_javascript_sdk() -> None:

@@ -26,6 +26,7 @@ from moto import mock_aws
 
 from ssm_incidents_mock import SSMIncidentsMock
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
+from tests.support.processes import npm_ci
 
 BROWSER_DIR = Path(__file__).resolve().parent / "browser"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -57,15 +58,7 @@ def _install_chromium() -> None:
 
 
 def _install_playwright() -> None:
-    """``npm ci`` from the committed lockfile, once (node_modules is not committed)."""
-    if (BROWSER_DIR / "node_modules" / "playwright-core" / "package.json").is_file():
-        return
-    npm = shutil.which("npm")
-    assert npm is not None, "npm is needed for the browser test"
-    done = subprocess.run(
-        [npm, "ci", "--no-audit", "--no-fund"], cwd=BROWSER_DIR, capture_output=True, text=True, timeout=600
-    )
-    assert done.returncode == 0, done.stderr
+    npm_ci(BROWSER_DIR, BROWSER_DIR / "node_modules" / "playwright-core" / "package.json")
 
 
 def _fill(client: Any) -> dict[str, str]:

@@ -22,6 +22,7 @@ from botocore.exceptions import ClientError
 
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer, dump_state
 from tests.support import assert_error
+from tests.support.processes import moto_server
 
 # These tests are about the HTTP server, not about onboarding: they opt into lenient mode.
 pytestmark = pytest.mark.usefixtures("lenient")
@@ -363,32 +364,10 @@ def test_threaded_moto_server_serves_ssm_incidents_next_to_sqs() -> None:
 
 
 def test_moto_server_subcommand_serves_ssm_incidents_and_moto() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "ssm_incidents_mock", "moto-server", "-H", "127.0.0.1", "-p", str(port)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "moto's server did not start"
-                assert process.poll() is None, "moto's server exited"
-                time.sleep(0.2)
+    with moto_server() as url:
         ssm, sqs = client(url), client(url, service="sqs")
         assert start_plan(ssm).endswith(":response-plan/plan")
         assert sqs.create_queue(QueueName="q")["QueueUrl"].endswith("/q")
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 def test_port_in_use_is_a_clean_error() -> None:

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +23,7 @@ from tests.support.moto_world import (
     subscribed_queue,
     trigger_data,
 )
+from tests.support.processes import moto_server
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -108,27 +105,6 @@ def test_threaded_moto_server_seed_and_state_manager(threaded_moto: str) -> None
 
 
 def test_moto_server_subcommand_runs_the_effects() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "ssm_incidents_mock", "moto-server", "-H", "127.0.0.1", "-p", str(port)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "moto's server did not start"
-                assert process.poll() is None, "moto's server exited"
-                time.sleep(0.2)
-        _, messages, record = alarm_to_queue(f"http://127.0.0.1:{port}")
+    with moto_server() as url:
+        _, messages, record = alarm_to_queue(url)
         assert [m["resources"] for m in messages] == [[record["arn"]]]
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
