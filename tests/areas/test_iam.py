@@ -12,6 +12,7 @@ from moto.core import set_initial_no_auth_action_count
 
 from ssm_incidents_mock import mock_ssm_incidents
 from tests.conftest import assert_error
+from tests.support import signed_by
 
 ACCOUNT = "123456789012"
 PLAN_A = f"arn:aws:ssm-incidents::{ACCOUNT}:response-plan/plan-a"
@@ -146,13 +147,8 @@ def role_session(account: str, role: str, statements: list[dict[str, Any]] | Non
     if statements:
         document = json.dumps({"Version": "2012-10-17", "Statement": statements})
         iam.put_role_policy(RoleName=role, PolicyName="p", PolicyDocument=document)
-    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName="session")["Credentials"]
-    return boto3.client(
-        "ssm-incidents",
-        region_name="us-east-1",
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
+    return signed_by(
+        sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName="session")["Credentials"]
     )
 
 

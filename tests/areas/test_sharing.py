@@ -10,6 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.conftest import assert_error
+from tests.support import signed_by
 
 OWNER, CONSUMER, STRANGER = "123456789012", "111122223333", "444455556666"
 TEMPLATE = {"title": "t", "impact": 3}
@@ -26,13 +27,7 @@ def client_in(account: str, role: str = "responder") -> Any:
     creds = boto3.client("sts", region_name="us-east-1").assume_role(
         RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName="session"
     )["Credentials"]
-    return boto3.client(
-        "ssm-incidents",
-        region_name="us-east-1",
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-    )
+    return signed_by(creds)
 
 
 def share(owner: Any, plan: str, principal: Any, actions: list[str] = GRANTED) -> str:

@@ -24,6 +24,7 @@ __all__ = [
     "new_incident",
     "onboard",
     "output_problems",
+    "signed_by",
     "start_incident",
     "unchecked",
     "wait_active",

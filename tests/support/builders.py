@@ -24,6 +24,17 @@ def client(region: str = "us-east-1", *, endpoint_url: str | None = None, valida
     return boto3.client("ssm-incidents", **kwargs)
 
 
+def signed_by(credentials: dict[str, Any], region: str = "us-east-1") -> Any:
+    """An ``ssm-incidents`` client signing with STS ``Credentials`` (an assumed role's session)."""
+    return boto3.client(
+        "ssm-incidents",
+        region_name=region,
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+    )
+
+
 def unchecked(region: str = "us-east-1", **kwargs: Any) -> Any:
     """A client that sends every value to the service, so the mock's own validation answers."""
     return client(region, validate=False, **kwargs)
