@@ -6,6 +6,7 @@ from tests.support.builders import (
     create_plan,
     new_incident,
     onboard,
+    signed_by,
     start_incident,
     unchecked,
     wait_active,
