@@ -107,10 +107,12 @@ def foreign_owner(operation: str, params: dict[str, Any], account_id: str) -> st
     if target is None:
         return None
     arn = params.get(target[0])
-    if arn is None or account_id in arn:  # the usual case: the caller's own resource
+    if arn is None:
         return None
     parts = arn.split(":", 5)
-    if len(parts) < 6 or parts[0] != "arn" or parts[2] != "ssm-incidents" or not parts[4].isdigit():
+    if len(parts) < 6 or parts[4] == account_id:  # the usual case: the caller's own resource
+        return None
+    if parts[0] != "arn" or parts[2] != "ssm-incidents" or not parts[4].isdigit():
         return None
     return str(parts[4])
 

@@ -155,3 +155,13 @@ def _keys(client: Any) -> dict[str, str]:
         "aws_secret_access_key": creds.secret_key,
         "aws_session_token": creds.token,
     }
+
+
+def test_a_plan_named_like_the_consumers_account_is_still_the_owners(ssm_incidents_onboarded: Any) -> None:
+    """The owner is the ARN's account field, not any digits the ARN happens to contain."""
+    owner = ssm_incidents_onboarded
+    plan = owner.create_response_plan(name=CONSUMER, incidentTemplate=TEMPLATE)["arn"]
+    consumer = client_in(CONSUMER)
+    refused(lambda: consumer.get_response_plan(arn=plan), plan)
+    share(owner, plan, {"AWS": CONSUMER})
+    assert consumer.get_response_plan(arn=plan)["name"] == CONSUMER
