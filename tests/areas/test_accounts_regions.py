@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from ssm_incidents_mock import mock_ssm_incidents
-from tests.support import TEMPLATE, assert_error, client, create_plan, start_incident
+from tests.support import TEMPLATE, assert_error, client, create_plan, signed_by, start_incident
 
 
 def start_one(c: Any, name: str = "p") -> tuple[str, str]:
@@ -39,13 +39,7 @@ def test_assumed_role_acts_in_the_role_account(ssm_incidents: Any) -> None:
     credentials = boto3.client("sts", region_name="us-east-1").assume_role(
         RoleArn="arn:aws:iam::222222222222:role/responder", RoleSessionName="alice"
     )["Credentials"]
-    other = boto3.client(
-        "ssm-incidents",
-        region_name="us-east-1",
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-    )
+    other = signed_by(credentials)
     plan, incident = start_one(other)
     assert plan == "arn:aws:ssm-incidents::222222222222:response-plan/p"
     record = other.get_incident_record(arn=incident)["incidentRecord"]

@@ -6,10 +6,10 @@ import json
 import re
 from typing import Any
 
-import boto3
 import pytest
 
 from ssm_incidents_mock import SSMIncidentsMock
+from tests.support.moto_world import create_runbook
 
 ROLE = "arn:aws:iam::123456789012:role/runbook"
 RUNBOOK = "AWSIncidents-CriticalIncidentRunbookTemplate"
@@ -20,25 +20,10 @@ EXECUTION_ARN = re.compile(
 # Every test here runs in an onboarded account (a replication set in us-east-1), as on AWS.
 pytestmark = pytest.mark.usefixtures("ssm_incidents_onboarded")
 INVOLVED = "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0"
-RUNBOOK_CONTENT = """
-schemaVersion: '0.3'
-parameters:
-  IncidentArn: {type: String}
-mainSteps:
-- name: wait
-  action: aws:sleep
-  inputs: {Duration: PT1S}
-"""
-
-
-def create_runbook(name: str = RUNBOOK, region: str = "us-east-1") -> None:
-    """The runbook document in moto's SSM (moto preloads no AWS-owned documents)."""
-    ssm = boto3.client("ssm", region_name=region)
-    ssm.create_document(Name=name, DocumentType="Automation", DocumentFormat="YAML", Content=RUNBOOK_CONTENT)
 
 
 def plan_with_runbook(client: Any, **template: Any) -> str:
-    create_runbook()
+    create_runbook(RUNBOOK)  # in moto's SSM: moto preloads no AWS-owned documents
     automation = {
         "documentName": RUNBOOK,
         "documentVersion": "$DEFAULT",

@@ -11,7 +11,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.support import Clock, assert_error, assert_output_shape, new_incident, unchecked
+from tests.support import Clock, assert_error, assert_output_shape, new_incident, signed_by, unchecked
 
 # Every test here runs in an onboarded account (a replication set in us-east-1), as on AWS.
 pytestmark = pytest.mark.usefixtures("ssm_incidents_onboarded")
@@ -458,13 +458,7 @@ def test_record_update_events_keep_the_title_and_caller_of_their_moment(ssm_inci
     credentials = boto3.client("sts", region_name="us-east-1").assume_role(
         RoleArn="arn:aws:iam::123456789012:role/responder", RoleSessionName="bob"
     )["Credentials"]
-    other = boto3.client(
-        "ssm-incidents",
-        region_name="us-east-1",
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-    )
+    other = signed_by(credentials)
     other.update_incident_record(arn=arn, title="Renamed again")
     updates = [
         json.loads(ssm_incidents.get_timeline_event(incidentRecordArn=arn, eventId=e["eventId"])["event"]["eventData"])

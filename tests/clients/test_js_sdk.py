@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import urllib.request
 from pathlib import Path
 
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
@@ -18,21 +17,12 @@ def _install() -> None:
     npm_ci(JS_DIR, JS_DIR / "node_modules" / "@aws-sdk" / "client-ssm-incidents")
 
 
-def test_incident_lifecycle_with_the_javascript_sdk() -> None:
+def test_incident_lifecycle_with_the_javascript_sdk(server: ThreadedSSMIncidentsServer) -> None:
     node = shutil.which("node")
     assert node is not None, "Node.js is needed for the JavaScript SDK test"
     assert (JS_DIR / "package-lock.json").is_file()
     _install()
-    with ThreadedSSMIncidentsServer() as server:
-        urllib.request.urlopen(
-            urllib.request.Request(
-                server.url + "/_ssm_incidents_mock/reset", method="POST", headers={"X-SSM-Incidents-Mock": "1"}
-            ),
-            timeout=10,
-        ).close()
-        done = subprocess.run(
-            [node, "lifecycle.mjs", server.url], cwd=JS_DIR, capture_output=True, text=True, timeout=180
-        )
+    done = subprocess.run([node, "lifecycle.mjs", server.url], cwd=JS_DIR, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout.strip().splitlines()[-1])
     assert summary["planArn"] == "arn:aws:ssm-incidents::123456789012:response-plan/js-plan"

@@ -15,32 +15,23 @@ import shutil
 import subprocess
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from moto import mock_aws
 
 from ssm_incidents_mock import SSMIncidentsMock
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
+from tests.support import client as incidents_client
+from tests.support.moto_world import create_runbook
 from tests.support.processes import npm_ci
 
 BROWSER_DIR = Path(__file__).resolve().parent / "browser"
 CHROMIUM = Path("/usr/bin/chromium")
 ACCOUNT = "123456789012"
 RUNBOOK = "AWSIncidents-CriticalIncidentRunbookTemplate"
-RUNBOOK_CONTENT = """
-schemaVersion: '0.3'
-parameters:
-  IncidentRecordArn: {type: String}
-mainSteps:
-- name: wait
-  action: aws:sleep
-  inputs: {Duration: PT1S}
-"""
 
 
 def _install_chromium() -> None:
@@ -186,49 +177,37 @@ def browser_tools() -> None:
 def runbook_in_moto() -> Iterator[None]:
     """The plan's runbook as an Automation document in moto's SSM, which this process's server reads."""
     with mock_aws():
-        ssm = boto3.client("ssm", region_name="us-east-1")
-        ssm.create_document(Name=RUNBOOK, DocumentType="Automation", DocumentFormat="YAML", Content=RUNBOOK_CONTENT)
+        create_runbook(RUNBOOK)
         yield
 
 
-def test_dashboard_in_headless_chromium(browser_tools: None, runbook_in_moto: None, tmp_path: Path) -> None:
+def test_dashboard_in_headless_chromium(
+    browser_tools: None, runbook_in_moto: None, server: ThreadedSSMIncidentsServer, tmp_path: Path
+) -> None:
     screenshots = os.environ.get("DASHBOARD_SCREENSHOTS") or str(tmp_path)
-    with ThreadedSSMIncidentsServer() as server:
-        urllib.request.urlopen(
-            urllib.request.Request(
-                server.url + "/_ssm_incidents_mock/reset", method="POST", headers={"X-SSM-Incidents-Mock": "1"}
-            ),
-            timeout=10,
-        ).close()
-        client = boto3.client(
-            "ssm-incidents",
-            region_name="us-east-1",
-            endpoint_url=server.url,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
+    client = incidents_client(endpoint_url=server.url)
+    arns = _fill(client)
+    plan = client.get_response_plan(arn=f"arn:aws:ssm-incidents::{ACCOUNT}:response-plan/payments-db")["arn"]
+    driver = _Driver(server.url, screenshots)
+    try:
+        asked = driver.next_message(timeout=120)
+        assert asked == {"wait": "add-note"}
+        text = "Customer traffic back to normal"
+        client.create_timeline_event(
+            incidentRecordArn=arns["checkout"], eventTime=time.time(), eventType="Note", eventData=text
         )
-        arns = _fill(client)
-        plan = client.get_response_plan(arn=f"arn:aws:ssm-incidents::{ACCOUNT}:response-plan/payments-db")["arn"]
-        driver = _Driver(server.url, screenshots)
-        try:
-            asked = driver.next_message(timeout=120)
-            assert asked == {"wait": "add-note"}
-            text = "Customer traffic back to normal"
-            client.create_timeline_event(
-                incidentRecordArn=arns["checkout"], eventTime=time.time(), eventType="Note", eventData=text
-            )
-            driver.answer({"text": text})
+        driver.answer({"text": text})
 
-            asked = driver.next_message(timeout=60)
-            assert asked == {"wait": "start-incident"}
-            title = "Card authorisations failing"
-            client.start_incident(responsePlanArn=plan, title=title, impact=1)
-            driver.answer({"title": title})
+        asked = driver.next_message(timeout=60)
+        assert asked == {"wait": "start-incident"}
+        title = "Card authorisations failing"
+        client.start_incident(responsePlanArn=plan, title=title, impact=1)
+        driver.answer({"title": title})
 
-            done = driver.next_message(timeout=60)
-            driver.process.wait(timeout=30)
-        finally:
-            driver.close()
+        done = driver.next_message(timeout=60)
+        driver.process.wait(timeout=30)
+    finally:
+        driver.close()
     assert driver.process.returncode == 0, "".join(driver.errors)
     result = done["result"]
     assert result["checks"] == ["overview", "incident", "incident-live", "overview-live", "filter"]
