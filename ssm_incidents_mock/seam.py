@@ -28,7 +28,6 @@ from __future__ import annotations
 import importlib.util
 import inspect
 import io
-import ipaddress
 import logging
 import math
 import re
@@ -47,6 +46,7 @@ from moto.moto_api._internal import mock_random
 from moto.moto_api._internal.managed_state_model import ManagedState as ManagedState
 
 from .exceptions import InternalServerException
+from .hosts import is_loopback
 
 log = logging.getLogger(__name__)
 
@@ -379,14 +379,8 @@ def _single_stack_url(url: str) -> str:
 
 def may_leave(url: str, default_user_config: Any) -> bool:
     """Whether a request may go past the mock: to a loopback address, or to a URL moto's passthrough lists."""
-    host = (urlsplit(url).hostname or "").lower()
-    if host == "localhost" or host.endswith(".localhost"):
+    if is_loopback((urlsplit(url).hostname or "").lower()):
         return True
-    try:
-        if ipaddress.ip_address(host).is_loopback:
-            return True
-    except ValueError:
-        pass
     passthrough = (default_user_config.get("core") or {}).get("passthrough") or {}
     if not passthrough.get("urls"):
         return False

@@ -23,7 +23,6 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import io
-import ipaddress
 import logging
 import re
 import select
@@ -44,6 +43,7 @@ from werkzeug.wrappers import Response as WSGIResponse
 from .config import settings
 from .context import credential_scope
 from .exceptions import InternalServerException, ValidationException
+from .hosts import host_name, is_loopback
 from .responses import dispatch
 from .snapshot import dump_state, reset_state
 from .wire import codec
@@ -78,7 +78,6 @@ _JSON_TYPE = re.compile(r"^application/(?:[\w.+-]*\+)?(?:x-amz-)?json(?:-[\d.]+)
 _FIELD_LINE = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+:")  # a header name, no space before the colon
 _DIGITS = re.compile(r"[0-9]{1,19}")
 _CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
-_HOST = re.compile(r"(?:\[([0-9A-Fa-f:.]+)\]|([^\[\]:]*))(?::([0-9]{1,5}))?")
 _AWS_HOST = re.compile(ENDPOINT_HOST)
 
 # What the AWS SDK for JavaScript sends from a page (and this mock's own headers).
@@ -153,27 +152,6 @@ def content_type_error(headers: Mapping[str, str]) -> Response | None:
     if _JSON_TYPE.match(media_type):
         return None
     return _validation_error(f"Unsupported Content-Type '{media_type}': ssm-incidents accepts application/json bodies.")
-
-
-def host_name(host: str) -> str | None:
-    """The name in a ``Host`` value without its port (IPv6 without brackets), lower case; None if malformed."""
-    match = _HOST.fullmatch(host.strip())
-    if match is None:
-        return None
-    name = (match.group(1) or match.group(2) or "").lower().rstrip(".")
-    return name or None
-
-
-def is_loopback(name: str) -> bool:
-    """``localhost``, a ``*.localhost`` name, or a loopback address (127.0.0.0/8, ::1, ::ffff:127.x)."""
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(name)
-    except ValueError:
-        return False
-    mapped = getattr(address, "ipv4_mapped", None)
-    return bool(address.is_loopback or (mapped is not None and mapped.is_loopback))
 
 
 class AccessPolicy:
