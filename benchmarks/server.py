@@ -36,7 +36,7 @@ elif kind == "floor":
     import json
     from ssm_incidents_mock.responses import dispatch
     from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
-    from ssm_incidents_mock.wire.rest_json import Request
+    from ssm_incidents_mock.wire.http import Request
     dispatch(Request("POST", "/createReplicationSet", "", {}, b'{"regions": {"us-east-1": {}}}'), "")
     plan_body = json.dumps({"name": "bench", "incidentTemplate": {"title": "t", "impact": 3}}).encode()
     plan = json.loads(dispatch(Request("POST", "/createResponsePlan", "", {}, plan_body), "")[2])["arn"]

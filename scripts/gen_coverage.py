@@ -26,7 +26,7 @@ from botocore.serialize import create_serializer
 from ssm_incidents_mock import mock_ssm_incidents
 from ssm_incidents_mock.responses import dispatch
 from ssm_incidents_mock.wire.model import SPEC
-from ssm_incidents_mock.wire.rest_json import Request
+from ssm_incidents_mock.wire.http import Request
 
 ROOT = Path(__file__).resolve().parent.parent
 COVERAGE_DOC = ROOT / "docs" / "coverage.md"

@@ -13,11 +13,8 @@ from moto.utilities.utils import get_partition
 
 from . import seam
 from .exceptions import ValidationException
-from .wire.model import ENDPOINT_HOST
 
 DEFAULT_REGION = "us-east-1"
-
-_HOST_REGION = re.compile(ENDPOINT_HOST)
 # SigV4: "AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/<service>/aws4_request, Signed..."
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/([^/,\s]+)/")
 _USER_AGENT_REGION = re.compile(r"region/([a-z]{2}(?:-[a-z]+)+-\d)")
@@ -43,11 +40,12 @@ class RequestContext:
         self._caller_arn: str | None = None
 
     @classmethod
-    def from_request(cls, url_host: str, headers: Mapping[str, str]) -> RequestContext:
+    def from_request(cls, url_host: str, headers: Mapping[str, str], host_pattern: re.Pattern[str]) -> RequestContext:
+        """The caller of a request to a service whose endpoint hosts ``host_pattern`` matches (region: group 1)."""
         access_key, scope_region, _ = credential_scope(
             _text(headers.get("Authorization") or headers.get("authorization"))
         )
-        region = _host_region(url_host)
+        region = _host_region(host_pattern, url_host)
         if region is None:
             region = _agent_region(_text(headers.get("User-Agent"))) or scope_region or DEFAULT_REGION
         return cls(_account_id(headers, access_key), region, access_key)
@@ -93,8 +91,8 @@ def _agent_region(agent: str) -> str | None:
 
 
 @lru_cache(maxsize=256)
-def _host_region(url_host: str) -> str | None:
-    match = _HOST_REGION.search(url_host)
+def _host_region(host_pattern: re.Pattern[str], url_host: str) -> str | None:
+    match = host_pattern.search(url_host)
     return match.group(1) if match else None
 
 

@@ -26,7 +26,7 @@ from .models import SSMIncidentsBackend, ssmincidents_backends
 from .records import AutomationExecution, Engagement, IncidentRecord, Notification
 from .responses import dispatch
 from .urls import url_bases
-from .wire.rest_json import Request, split_url
+from .wire.http import Request, split_url
 
 F = TypeVar("F", bound=Callable[..., Any])
 URL_PATTERN = re.compile(url_bases[0])
@@ -36,7 +36,7 @@ def register() -> None:
     """Make moto serve ssm-incidents through this package (``mock_aws`` too). Idempotent and thread-safe."""
     from . import models, triggers
 
-    seam.install(dispatch, _request, URL_PATTERN, models)
+    seam.install(seam.Served("ssmincidents", "before-send.ssm-incidents.", URL_PATTERN, dispatch, _request), models)
     triggers.install()
 
 

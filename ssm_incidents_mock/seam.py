@@ -103,10 +103,23 @@ def check_moto_version(version: str) -> None:
         )
 
 
-SERVICE = "ssmincidents"  # moto's name for the service (``moto.ssmincidents``, ``get_backend``)
-_EVENT_PREFIX = "before-send.ssm-incidents."
+class Served:
+    """One service this package serves in moto's place."""
+
+    __slots__ = ("dispatch", "event_prefix", "make_request", "moto_name", "pattern")
+
+    def __init__(
+        self, moto_name: str, event_prefix: str, pattern: re.Pattern[str], dispatch: Dispatch, make_request: RequestFactory
+    ) -> None:
+        self.moto_name = moto_name  # moto's name for it (``moto.<name>``, ``service_whitelist``)
+        self.event_prefix = event_prefix  # botocore's ``before-send.<service id>.``
+        self.pattern = pattern
+        self.dispatch = dispatch
+        self.make_request = make_request
+
+
 _lock = threading.Lock()
-_installed = False
+_served: dict[str, Served] = {}  # by botocore event prefix
 
 
 # --- mock_aws -------------------------------------------------------------------------------------
@@ -283,15 +296,14 @@ class RawBody:
             yield self.data
 
 
-def install(dispatch: Dispatch, make_request: RequestFactory, pattern: re.Pattern[str], backends: ModuleType) -> None:
-    """Make moto serve ssm-incidents: ``backends`` becomes ``moto.ssmincidents``, ``pattern`` routes to it,
-    and botocore requests to ``pattern`` go to ``dispatch``. Idempotent and thread-safe.
+def install(served: Served, backends: ModuleType) -> None:
+    """Make moto serve a service through this package: ``backends`` becomes ``moto.<moto_name>``, its
+    pattern routes to it, and botocore requests it matches go to its dispatcher. Idempotent and thread-safe.
     """
-    global _installed
-    if _installed:
+    if served.event_prefix in _served:
         return
     with _lock:
-        if _installed:
+        if served.event_prefix in _served:
             return
         import moto
         import moto.backend_index as backend_index
@@ -299,46 +311,50 @@ def install(dispatch: Dispatch, make_request: RequestFactory, pattern: re.Patter
 
         check_moto_version(moto.__version__)
 
-        name = "moto." + SERVICE
+        name = "moto." + served.moto_name
         if name not in sys.modules and importlib.util.find_spec(name) is not None:
-            warnings.warn("moto ships its own ssm-incidents; ssm-incidents-mock leaves it in place", stacklevel=3)
-            _installed = True
+            warnings.warn(f"moto ships its own {served.moto_name}; ssm-incidents-mock leaves it in place", stacklevel=3)
+            _served[served.event_prefix] = served
             return
         sys.modules.setdefault(name, backends)
-        if not any(service == SERVICE for service, _ in backend_index.backend_url_patterns):
-            backend_index.backend_url_patterns.insert(0, (SERVICE, pattern))
+        if not any(service == served.moto_name for service, _ in backend_index.backend_url_patterns):
+            backend_index.backend_url_patterns.insert(0, (served.moto_name, served.pattern))
         if not getattr(BotocoreStubber.__call__, "ssm_incidents_mock", False):
-            BotocoreStubber.__call__ = _wrap_stubber_call(  # type: ignore[method-assign]
-                BotocoreStubber.__call__, dispatch, make_request, pattern
-            )
-        _add_to_running_responses_mock(pattern)
+            BotocoreStubber.__call__ = _wrap_stubber_call(BotocoreStubber.__call__)  # type: ignore[method-assign]
+        _add_to_running_responses_mock(served.pattern)
         if importlib.util.find_spec("aiobotocore") is not None:
             enable_aiobotocore()
-        _installed = True
+        _served[served.event_prefix] = served
 
 
-def _wrap_stubber_call(
-    original: Any, dispatch: Dispatch, make_request: RequestFactory, pattern: re.Pattern[str]
-) -> Any:
+def _served_for(event_name: str) -> Served | None:
+    """The service a botocore event belongs to: ``before-send.<service id>.<Operation>``."""
+    prefix = event_name[: event_name.rfind(".") + 1]
+    return _served.get(prefix)
+
+
+def _wrap_stubber_call(original: Any) -> Any:
     from moto.core.config import default_user_config  # one dict, patched in place by mock_aws(config=...)
 
     @lru_cache(maxsize=64)
-    def our_host(scheme_and_host: str) -> str | None:
-        match = pattern.match(scheme_and_host)
+    def our_host(served: Served, scheme_and_host: str) -> str | None:
+        match = served.pattern.match(scheme_and_host)
         return match.group(0) if match else None
 
     def __call__(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
         if not self.enabled:
             return original(self, event_name, request, **kwargs)
         url = request.url
-        if event_name.startswith(_EVENT_PREFIX):
+        served = _served_for(event_name) if _served else None
+        if served is not None:
             slash = url.find("/", 8)  # the end of "https://<host>"
-            host = our_host(url[:slash] if slash > 0 else url)
+            host = our_host(served, url[:slash] if slash > 0 else url)
             if host is None:
                 if not may_leave(url, default_user_config):
-                    raise RequestRefused(url)
-            elif _served_here(url, default_user_config):
-                status, headers, body = dispatch(make_request(request.method, url, request.headers, request.body), host)
+                    raise RequestRefused(url, event_name.split(".")[1])
+            elif _served_here(served, url, default_user_config):
+                answer = served.dispatch(served.make_request(request.method, url, request.headers, request.body), host)
+                status, headers, body = answer
                 return AWSResponse(url, status, headers, RawBody(body))  # type: ignore[arg-type]
             return original(self, event_name, request, **kwargs)
         response = original(self, event_name, request, **kwargs)
@@ -356,13 +372,14 @@ def _wrap_stubber_call(
 
 
 class RequestRefused(ConnectionError):
-    """An ssm-incidents request for a host that is neither AWS nor loopback, while the mock is active."""
+    """A request of a service served here for a host that is neither AWS nor loopback, while the mock is active."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, service: str = "ssm-incidents") -> None:
+        variable = "AWS_ENDPOINT_URL_" + service.upper().replace("-", "_")
         super().__init__(
-            f"ssm-incidents-mock is active and refused to send an ssm-incidents request to {url.split('?', 1)[0]}: "
+            f"ssm-incidents-mock is active and refused to send an {service} request to {url.split('?', 1)[0]}: "
             "it is neither an AWS endpoint (served by the mock) nor a loopback address. Remove the custom "
-            "endpoint_url / AWS_ENDPOINT_URL_SSM_INCIDENTS, point it at the mock's server, or list the URL in "
+            f"endpoint_url / {variable}, point it at the mock's server, or list the URL in "
             "moto's passthrough settings."
         )
 
@@ -389,16 +406,16 @@ def may_leave(url: str, default_user_config: Any) -> bool:
     return bool(passthrough_url(url.split("?", 1)[0]))
 
 
-def _served_here(url: str, default_user_config: Any) -> bool:
+def _served_here(served: Served, url: str, default_user_config: Any) -> bool:
     """What moto's ``service_whitelisted``/``passthrough_*`` checks say, read from its config once."""
     core = default_user_config.get("core")
     if not core:
         return True
     allowed = core.get("service_whitelist")
-    if allowed is not None and SERVICE not in allowed:
+    if allowed is not None and served.moto_name not in allowed:
         return False
     passthrough = core.get("passthrough") or {}
-    if SERVICE in passthrough.get("services", ()):
+    if served.moto_name in passthrough.get("services", ()):
         return False
     if not passthrough.get("urls"):
         return True

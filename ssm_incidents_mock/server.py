@@ -44,11 +44,13 @@ from .config import settings
 from .context import credential_scope
 from .exceptions import InternalServerException, ValidationException
 from .hosts import host_name, is_loopback
-from .responses import dispatch
+from .responses import SERVICE, dispatch
 from .snapshot import dump_state, reset_state
 from .wire import codec
 from .wire.model import ENDPOINT_HOST, SERVICE_NAME, SPEC
-from .wire.rest_json import MAX_BODY_BYTES, Request, Response, render_error, split_url
+from .wire.http import MAX_BODY_BYTES, Request, Response, split_url
+
+render_error = SERVICE.protocol.render_error
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -352,7 +354,7 @@ def _log_request(request: WSGIRequest, path: str, status: int, started: float) -
     operation = routed[0].name if routed is not None else "-"
     try:
         headers = cast("Mapping[str, str]", request.headers)
-        account = RequestContext.from_request(headers.get("Host") or "", headers).account_id
+        account = RequestContext.from_request(headers.get("Host") or "", headers, SERVICE.host_pattern).account_id
     except Exception:
         account = "-"
     elapsed = (time.perf_counter() - started) * 1000

@@ -1,4 +1,7 @@
-"""The botocore ``ssm-incidents`` model, indexed once: operations, routes, checks and renderers."""
+"""A botocore service model, indexed once: operations, routes, checks, renderers and endpoint hosts.
+
+One ``ServiceSpec`` per service the mock serves; nothing here knows which service it is.
+"""
 
 from __future__ import annotations
 
@@ -7,26 +10,27 @@ from typing import Any, cast
 
 import botocore.session
 from botocore import xform_name
-from botocore.model import ListShape, OperationModel, ServiceModel, Shape
+from botocore.model import ListShape, OperationModel, ServiceModel, Shape, StructureShape
 
+from ..exceptions import ServiceError
 from .render import OutputCompiler, Render
 from .validate import Check, InputCompiler, convert_text
 
 SERVICE_NAME = "ssm-incidents"
 
 
-def _endpoint_host() -> str:
-    """Every host botocore's endpoint rules build for the service: plain, FIPS and dual-stack, in every partition.
+def endpoint_host(endpoint_prefix: str) -> str:
+    """Every host botocore's endpoint rules build for a service: plain, FIPS and dual-stack, in every partition.
 
     The region is the regex's first group.
     """
     partitions = botocore.session.get_session().get_component("data_loader").load_data("partitions")
     suffixes = {p["outputs"][key] for p in partitions["partitions"] for key in ("dnsSuffix", "dualStackDnsSuffix")}
     alternatives = "|".join(re.escape(suffix) for suffix in sorted(suffixes, key=len, reverse=True))
-    return rf"{re.escape(SERVICE_NAME)}(?:-fips)?\.([a-z0-9-]+)\.(?:{alternatives})"
+    return rf"{re.escape(endpoint_prefix)}(?:-fips)?\.([a-z0-9-]+)\.(?:{alternatives})"
 
 
-ENDPOINT_HOST = _endpoint_host()
+ENDPOINT_HOST = endpoint_host(SERVICE_NAME)
 
 
 class OperationSpec:
@@ -70,7 +74,8 @@ class OperationSpec:
                     self.uri_members[wire_name] = (name, member)
                 else:
                     body.append(name)
-                if member.metadata.get("idempotencyToken"):
+                # CreateRotation's IdempotencyToken lacks the trait but means the same (botocore sends none).
+                if member.metadata.get("idempotencyToken") or name == "IdempotencyToken":
                     self.idempotency_token = name
             self.body_members = tuple(body)
             self.body_only = bool(body) and not self.query_members and not self.uri_members
@@ -115,12 +120,22 @@ class OperationSpec:
 
 
 class ServiceSpec:
-    """All operations plus a router built from their HTTP bindings."""
+    """One service's operations, errors and endpoint hosts, and a router built from its HTTP bindings.
 
-    def __init__(self) -> None:
+    ``error_statuses`` fills in HTTP statuses that botocore's JSON model leaves out (the Smithy model
+    has them); the model's own ``httpStatusCode`` wins where present.
+    """
+
+    def __init__(self, service_name: str, error_statuses: dict[str, int] | None = None) -> None:
         session = botocore.session.get_session()
-        self.model: ServiceModel = session.get_service_model(SERVICE_NAME)
-        paginators = session.get_paginator_model(SERVICE_NAME)
+        self.name = service_name
+        self.model: ServiceModel = session.get_service_model(service_name)
+        metadata = self.model.metadata
+        self.protocol: str = metadata["protocol"]
+        self.target_prefix: str | None = metadata.get("targetPrefix")
+        self.signing_name: str = metadata.get("signingName", service_name)
+        self.endpoint_host = endpoint_host(metadata["endpointPrefix"])
+        paginators = session.get_paginator_model(service_name)
         inputs, outputs = InputCompiler(), OutputCompiler()
         self.operations: dict[str, OperationSpec] = {}
         for name in self.model.operation_names:
@@ -131,19 +146,39 @@ class ServiceSpec:
             self.operations[name] = OperationSpec(self.model.operation_model(name), inputs, outputs, result_key)
         self._static: dict[tuple[str, str], OperationSpec] = {}
         self._templated: list[tuple[str, re.Pattern[str], OperationSpec]] = []
-        for op in self.operations.values():
-            if "{" in op.request_uri:
-                self._templated.append((op.http_method, op.uri_regex(), op))
-            else:
-                self._static[(op.http_method, op.request_uri.split("?", 1)[0])] = op
+        if self.protocol == "rest-json":
+            for op in self.operations.values():
+                if "{" in op.request_uri:
+                    self._templated.append((op.http_method, op.uri_regex(), op))
+                else:
+                    self._static[(op.http_method, op.request_uri.split("?", 1)[0])] = op
         self.error_status: dict[str, int] = {}
         self.error_render: dict[str, Render | None] = {}
+        self.error_message_member: dict[str, str] = {}
+        statuses = error_statuses or {}
         for shape in self.model.error_shapes:
-            self.error_status[shape.name] = int(shape.metadata.get("error", {}).get("httpStatusCode", 400))
+            modeled = shape.metadata.get("error", {}).get("httpStatusCode")
+            self.error_status[shape.name] = int(modeled or statuses.get(shape.name, 400))
             self.error_render[shape.name] = outputs.compile(shape)
+            members = cast(StructureShape, shape).members
+            self.error_message_member[shape.name] = next((m for m in members if m.lower() == "message"), "message")
+
+    def error_body(self, op: OperationSpec | None, error: ServiceError) -> tuple[int, str, dict[str, Any]]:
+        """Status, code and JSON members of an error; one the operation does not model becomes a 500."""
+        code = error.code
+        message = error.message
+        if op is not None and code not in op.errors:
+            message = f"ssm-incidents-mock raised {code} ({message}), which {op.name} does not model."
+            code = "InternalServerException"
+            members: dict[str, Any] = {}
+        else:
+            render = self.error_render.get(code)
+            members = render(error.members) if render is not None else {}
+        body = {self.error_message_member.get(code, "message"): message, **members}
+        return self.error_status.get(code, 400), code, body
 
     def route(self, method: str, path: str) -> tuple[OperationSpec, dict[str, str]] | None:
-        """The operation for ``method`` + raw ``path`` and its (still encoded) URI labels."""
+        """The operation for ``method`` + raw ``path`` and its (still encoded) URI labels (rest-json)."""
         op = self._static.get((method, path))
         if op is not None:
             return op, {}
@@ -161,4 +196,4 @@ class ServiceSpec:
         return any(regex.match(path) for _, regex, _ in self._templated)
 
 
-SPEC = ServiceSpec()
+SPEC = ServiceSpec(SERVICE_NAME)

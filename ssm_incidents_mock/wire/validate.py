@@ -19,6 +19,8 @@ from typing import Any, cast
 from botocore.model import ListShape, MapShape, Shape, StringShape, StructureShape
 from botocore.utils import parse_timestamp as botocore_parse_timestamp
 
+from ..exceptions import ValidationException
+
 Errors = list[str]
 Check = Callable[[Any, str, Errors], Any]
 
@@ -64,6 +66,31 @@ def format_errors(errors: Errors) -> str:
     count = len(errors)
     noun = "error" if count == 1 else "errors"
     return f"{count} validation {noun} detected: " + "; ".join(errors)
+
+
+_VIOLATION_PATH = re.compile(r" at '([^']*)' failed to satisfy constraint: ")
+
+
+def violation_fields(errors: Errors) -> list[dict[str, str]]:
+    """The violations as ``{Name, Message}`` pairs (the ``Fields`` member some services' ValidationException has)."""
+    fields = []
+    for text in errors:
+        match = _VIOLATION_PATH.search(text)
+        fields.append({"Name": match.group(1) if match else "", "Message": text})
+    return fields
+
+
+def check_input(op: Any, params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` checked against the operation's input shape: the validated input, or ValidationException."""
+    if op.check is None:
+        return params
+    errors: Errors = []
+    params = op.check(params, "", errors)
+    if errors:
+        raise ValidationException(
+            format_errors(errors), Reason="FIELD_VALIDATION_FAILED", Fields=violation_fields(errors)
+        )
+    return params
 
 
 def is_type(value: Any, type_name: str) -> bool:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from ssm_incidents_mock.responses import dispatch
 from ssm_incidents_mock.wire.model import SPEC
-from ssm_incidents_mock.wire.rest_json import Request
+from ssm_incidents_mock.wire.http import Request
 from tests.support.fuzz import (
     COUNTER,
     EMPTY_OUTPUT_MAP,

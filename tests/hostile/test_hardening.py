@@ -19,7 +19,7 @@ from ssm_incidents_mock.models import ssmincidents_backends
 from ssm_incidents_mock.records import RelatedItem
 from ssm_incidents_mock.responses import dispatch
 from ssm_incidents_mock.seam import RequestRefused
-from ssm_incidents_mock.wire.rest_json import Request
+from ssm_incidents_mock.wire.http import Request
 from tests.support import assert_error, create_plan, onboard
 
 TEMPLATE = {"title": "t", "impact": 3}

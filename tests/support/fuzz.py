@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, settings
 
 from ssm_incidents_mock.models import SSMIncidentsBackend, ssmincidents_backends
 from ssm_incidents_mock.wire.model import SPEC
-from ssm_incidents_mock.wire.rest_json import Request
+from ssm_incidents_mock.wire.http import Request
 from tests.support.builders import unchecked
 from tests.support.shapes import output_problems
 from tests.support.strategies import World

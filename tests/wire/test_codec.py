@@ -12,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from ssm_incidents_mock.responses import dispatch
-from ssm_incidents_mock.wire.rest_json import Request
+from ssm_incidents_mock.wire.http import Request
 from tests.support import assert_error, create_plan, unchecked
 
 PLAN = "arn:aws:ssm-incidents::123456789012:response-plan/p"

@@ -16,7 +16,10 @@ from ssm_incidents_mock.exceptions import (
     ValidationException,
 )
 from ssm_incidents_mock.wire.model import SPEC
-from ssm_incidents_mock.wire.rest_json import render_error, render_result
+from ssm_incidents_mock.responses import SERVICE
+
+render_error = SERVICE.protocol.render_error
+render_result = SERVICE.protocol.render_result
 
 
 def test_timestamps_are_epoch_seconds_with_milliseconds_and_none_is_omitted() -> None:

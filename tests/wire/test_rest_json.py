@@ -13,7 +13,11 @@ from botocore.serialize import create_serializer
 
 from ssm_incidents_mock.exceptions import ValidationException
 from ssm_incidents_mock.wire.model import SPEC, OperationSpec
-from ssm_incidents_mock.wire.rest_json import Request, UnknownOperation, parse, route, split_url
+from ssm_incidents_mock.responses import SERVICE
+from ssm_incidents_mock.wire.http import Request, UnknownOperation, split_url
+
+route = SERVICE.protocol.route
+parse = SERVICE.protocol.parse
 from tests.support import assert_error, unchecked
 
 MODEL = botocore.session.get_session().get_service_model("ssm-incidents")

@@ -1,0 +1,133 @@
+"""The one dispatcher: every transport hands it (service, request); it walks down once and answers.
+
+route (the service's wire protocol) -> caller context -> (moto's IAM on: authenticate) -> parse and
+validate -> (authorize) -> the backend that owns the resource (the service decides: sharing) ->
+idempotency -> backend method -> render. The method and how its result becomes the output come from
+the model (``wire.model``); what differs between services is a ``Service``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+from . import seam
+from .context import RequestContext
+from .exceptions import ConflictException, InternalServerException, ServiceError, ValidationException
+from .wire.codec import digest
+from .wire.http import Request, Response, UnknownOperation
+from .wire.model import OperationSpec, ServiceSpec
+from .wire.protocols import protocol_for
+
+log = logging.getLogger(__name__)
+
+# The partitions the Incident Manager ARN patterns allow (``^arn:aws(-cn|-us-gov)?:``): the services exist there only.
+PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
+IDEMPOTENCY_CACHE_SIZE = 10_000
+
+
+class Target:
+    """Where one call goes: the backend, and a check to run under its lock (sharing) before the call."""
+
+    __slots__ = ("backend", "check", "extra", "owner")
+
+    def __init__(
+        self, backend: Any, owner: str | None = None, check: Callable[[], None] | None = None, extra: Any = None
+    ) -> None:
+        self.backend = backend
+        self.owner = owner  # another account's id when the resource is shared with the caller
+        self.check = check
+        self.extra = extra  # keyword arguments the service adds (e.g. items shared with the caller)
+
+
+class Service:
+    """What the dispatcher needs of one service. A service package subclasses it (its ``responses.py``)."""
+
+    def __init__(self, spec: ServiceSpec) -> None:
+        self.spec = spec
+        self.protocol = protocol_for(spec)
+        self.host_pattern = re.compile(spec.endpoint_host)
+
+    def target(self, ctx: RequestContext, op: OperationSpec, params: dict[str, Any]) -> Target:
+        """The backend the call runs on (the caller's own unless the service shares resources)."""
+        raise NotImplementedError
+
+    def authorize(self, principal: Any, ctx: RequestContext, op: OperationSpec, params: dict[str, Any]) -> None:
+        """moto's IAM decision for the call (only while IAM enforcement is on)."""
+        raise NotImplementedError
+
+
+def dispatch(service: Service, request: Request, host: str) -> Response:
+    """Answer one request of ``service``. ``host`` carries the region when it is an AWS host."""
+    protocol = service.protocol
+    op: OperationSpec | None = None
+    try:
+        op, labels = protocol.route(request)
+        ctx = RequestContext.from_request(host, request.headers, service.host_pattern)
+        if ctx.partition not in PARTITIONS:
+            raise ValidationException(
+                f"Incident Manager is not available in the region {ctx.region} ({ctx.partition})."
+            )
+        principal = _authenticate(request, host, ctx, op) if seam.iam_enabled() else None
+        params = protocol.parse(op, labels, request)
+        if principal is not None:
+            service.authorize(principal, ctx, op, params)
+        target = service.target(ctx, op, params)
+        backend = target.backend
+        method = getattr(backend, op.method_name, None)
+        if method is None:
+            raise InternalServerException(f"{op.name} is not implemented by ssm-incidents-mock yet.")
+        # An empty token is no token: SDK callers pass "" to mean "none" and AWS accepts that.
+        token = params.pop(op.idempotency_token, None) if op.idempotency_token else None
+        names = op.argument_names
+        kwargs = {names[k]: v for k, v in params.items()}
+        if target.extra:
+            kwargs.update(target.extra)
+        with backend.lock:
+            if target.check is not None:
+                target.check()
+            if not token:
+                return protocol.render_result(op, method(ctx, **kwargs))
+            key = (op.name, token) if target.owner is None else (op.name, token, ctx.account_id)
+            return _idempotent(
+                backend, op, key, digest(params), lambda: protocol.render_result(op, method(ctx, **kwargs))
+            )
+    except UnknownOperation as error:
+        return protocol.render_unknown(error)
+    except seam.AuthError as error:
+        return protocol.render_auth_error(error.code, error.message)
+    except ServiceError as error:
+        return protocol.render_error(op, error)
+    except Exception:  # a bug in the mock: answer like AWS would, never with a stack trace
+        log.exception("ssm-incidents-mock failed on %s %s", request.method, request.path)
+        return protocol.render_error(op, InternalServerException("The mock failed to process the request."))
+
+
+def _authenticate(request: Request, host: str, ctx: RequestContext, op: OperationSpec) -> Any:
+    """moto's signature check for this request; its principal (AWS authenticates before it validates)."""
+    body = request.body or b""
+    if isinstance(body, str):
+        body = body.encode()
+    netloc = host.split("://", 1)[-1] or "localhost"
+    url = f"https://{netloc}{request.path}" + (f"?{request.query}" if request.query else "")
+    return seam.authenticate(request.method, url, request.headers, body, ctx.account_id, op.name)
+
+
+def _idempotent(backend: Any, op: OperationSpec, key: tuple[str, ...], fingerprint: str, call: Any) -> Response:
+    """Same token + same input: the first answer again. Same token + other input: rejected."""
+    token = key[1]
+    cached = backend.idempotency.get(key)
+    if cached is not None:
+        if cached[0] != fingerprint:
+            message = f"The clientToken {token} was already used with different parameters."
+            raise ConflictException(message) if "ConflictException" in op.errors else ValidationException(message)
+        response: Response = cached[1]
+        return response
+    response = call()
+    cache = backend.idempotency
+    cache[key] = (fingerprint, response)
+    if len(cache) > IDEMPOTENCY_CACHE_SIZE:
+        del cache[next(iter(cache))]
+    return response
