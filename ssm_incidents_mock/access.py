@@ -117,17 +117,16 @@ def foreign_owner(operation: str, params: dict[str, Any], account_id: str) -> st
     return str(parts[4])
 
 
-def denied(ctx: RequestContext, operation: str, resource: str, reason: str) -> AccessDeniedException:
-    action = f"ssm-incidents:{operation}"
+def denied(ctx: RequestContext, action: str, resource: str, reason: str) -> AccessDeniedException:
+    """``action`` is ``<service>:<Operation>``."""
     return AccessDeniedException(
         f"User: {ctx.caller_arn} is not authorized to perform: {action} on resource: {resource} {reason}"
     )
 
 
 def no_resource_policy(ctx: RequestContext, operation: str, resource: str) -> AccessDeniedException:
-    return denied(
-        ctx, operation, resource, f"because no resource-based policy allows the ssm-incidents:{operation} action"
-    )
+    action = f"ssm-incidents:{operation}"
+    return denied(ctx, action, resource, f"because no resource-based policy allows the {action} action")
 
 
 def check_shared(ctx: RequestContext, plans: dict[str, ResponsePlan], operation: str, arn: str) -> None:
@@ -242,12 +241,14 @@ def _conditions_hold(condition: Any, context: dict[str, str]) -> bool:
     return True
 
 
-def authorize(principal: Any, ctx: RequestContext, operation: str, arns: Iterable[str]) -> None:
+def authorize(
+    principal: Any, ctx: RequestContext, operation: str, arns: Iterable[str], service: str = "ssm-incidents"
+) -> None:
     """The caller's identity policies must allow the action on every resource (moto's IAM on)."""
-    action = f"ssm-incidents:{operation}"
+    action = f"{service}:{operation}"
     for resource in arns:
         decision = seam.identity_decision(principal, action, resource)
         if decision == "DENIED":
-            raise denied(ctx, operation, resource, "with an explicit deny in an identity-based policy")
+            raise denied(ctx, action, resource, "with an explicit deny in an identity-based policy")
         if decision != "ALLOWED":
-            raise denied(ctx, operation, resource, f"because no identity-based policy allows the {action} action")
+            raise denied(ctx, action, resource, f"because no identity-based policy allows the {action} action")
