@@ -15,8 +15,8 @@ from typing import Any
 from botocore.client import BaseClient
 
 from benchmarks.common import REGION, TEMPLATE, capture, client, floor_client
-from ssm_incidents_mock.context import RequestContext
-from ssm_incidents_mock.models import SSMIncidentsBackend, ssmincidents_backends
+from ssm_incidents_mock.core.context import RequestContext
+from ssm_incidents_mock.ssm_incidents.models import SSMIncidentsBackend, ssmincidents_backends
 
 CALLS = ("GetIncidentRecord", "StartIncident", "UpdateIncidentRecord", "ListIncidentRecords", "CreateTimelineEvent")
 EVENT_TIME = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)

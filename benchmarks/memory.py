@@ -15,8 +15,8 @@ from typing import Any
 from benchmarks.calls import EVENT_TIME
 from benchmarks.common import REGION, TEMPLATE
 from ssm_incidents_mock import mock_ssm_incidents
-from ssm_incidents_mock.context import RequestContext
-from ssm_incidents_mock.models import SSMIncidentsBackend, ssmincidents_backends
+from ssm_incidents_mock.core.context import RequestContext
+from ssm_incidents_mock.ssm_incidents.models import SSMIncidentsBackend, ssmincidents_backends
 
 ACCOUNT = "333333333333"
 

@@ -12,7 +12,7 @@ from moto import mock_aws
 from benchmarks.calls import CALLS, State, call_set, floor_calls
 from benchmarks.common import capture, client, floor_client, interleaved
 from ssm_incidents_mock import mock_ssm_incidents, register
-from ssm_incidents_mock.context import DEFAULT_ACCOUNT_ID
+from ssm_incidents_mock.core.context import DEFAULT_ACCOUNT_ID
 
 ACTIVATIONS: dict[str, Callable[[], AbstractContextManager[Any]]] = {
     "mock_ssm_incidents": mock_ssm_incidents,

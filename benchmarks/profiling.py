@@ -18,7 +18,7 @@ from moto.core.botocore_stubber import BotocoreStubber
 from benchmarks.calls import State, call_set
 from benchmarks.common import client
 from ssm_incidents_mock import mock_ssm_incidents
-from ssm_incidents_mock.context import DEFAULT_ACCOUNT_ID
+from ssm_incidents_mock.core.context import DEFAULT_ACCOUNT_ID
 
 OPERATIONS = ("GetIncidentRecord", "StartIncident")
 

@@ -34,9 +34,9 @@ if kind == "ours":
     server = ThreadedSSMIncidentsServer(port=port)
 elif kind == "floor":
     import json
-    from ssm_incidents_mock.responses import dispatch
+    from ssm_incidents_mock.ssm_incidents.responses import dispatch
     from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
-    from ssm_incidents_mock.wire.http import Request
+    from ssm_incidents_mock.core.wire.http import Request
     dispatch(Request("POST", "/createReplicationSet", "", {}, b'{"regions": {"us-east-1": {}}}'), "")
     plan_body = json.dumps({"name": "bench", "incidentTemplate": {"title": "t", "impact": 3}}).encode()
     plan = json.loads(dispatch(Request("POST", "/createResponsePlan", "", {}, plan_body), "")[2])["arn"]

@@ -1,7 +1,7 @@
 """Generate docs/coverage.md: every ssm-incidents operation of the botocore model and whether the mock serves it.
 
 An operation counts as implemented when a minimal valid request for it, sent in-process through
-``ssm_incidents_mock.responses.handle``, is answered with its success code or with one of its
+``ssm_incidents_mock.ssm_incidents.responses.handle``, is answered with its success code or with one of its
 modeled client errors. A 500 (``InternalServerException``: "not implemented", or the mock failing)
 counts as not implemented. The requests run in one scenario, so later calls use the identifiers
 earlier calls returned (a plan ARN, an incident ARN, a timeline event id, ...).
@@ -24,9 +24,8 @@ from urllib.parse import urlencode
 from botocore.serialize import create_serializer
 
 from ssm_incidents_mock import mock_ssm_incidents
-from ssm_incidents_mock.responses import dispatch
-from ssm_incidents_mock.wire.model import SPEC
-from ssm_incidents_mock.wire.http import Request
+from ssm_incidents_mock.core.wire.http import Request
+from ssm_incidents_mock.ssm_incidents.responses import SPEC, dispatch
 
 ROOT = Path(__file__).resolve().parent.parent
 COVERAGE_DOC = ROOT / "docs" / "coverage.md"

@@ -31,9 +31,9 @@ from werkzeug.http import generate_etag
 from werkzeug.wrappers import Request, Response
 
 from .config import settings
-from .filters import Filter, parse_filters
-from .models import AUTOMATIC_PREFIX, PARTITIONS, SSMIncidentsBackend, ssmincidents_backends
-from .records import INCIDENT_FILTER_KEYS, RECORD_UPDATE, IncidentRecord
+from .ssm_incidents.filters import Filter, parse_filters
+from .ssm_incidents.models import AUTOMATIC_PREFIX, PARTITIONS, SSMIncidentsBackend, ssmincidents_backends
+from .ssm_incidents.records import INCIDENT_FILTER_KEYS, RECORD_UPDATE, IncidentRecord
 
 PREFIX = "/_ssm_incidents_mock/dashboard"
 PAGE_SIZE = 50

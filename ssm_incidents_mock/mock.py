@@ -21,12 +21,12 @@ from moto.utilities.arns import parse_arn
 
 from . import seam
 from .config import settings
-from .context import DEFAULT_ACCOUNT_ID
-from .models import SSMIncidentsBackend, ssmincidents_backends
-from .records import AutomationExecution, Engagement, IncidentRecord, Notification
-from .responses import dispatch
-from .urls import url_bases
-from .wire.http import Request, split_url
+from .core.context import DEFAULT_ACCOUNT_ID
+from .core.wire.http import Request, split_url
+from .ssm_incidents.models import SSMIncidentsBackend, ssmincidents_backends
+from .ssm_incidents.records import AutomationExecution, Engagement, IncidentRecord, Notification
+from .ssm_incidents.responses import dispatch
+from .ssm_incidents.urls import url_bases
 
 F = TypeVar("F", bound=Callable[..., Any])
 URL_PATTERN = re.compile(url_bases[0])
@@ -34,7 +34,7 @@ URL_PATTERN = re.compile(url_bases[0])
 
 def register() -> None:
     """Make moto serve ssm-incidents through this package (``mock_aws`` too). Idempotent and thread-safe."""
-    from . import models, triggers
+    from .ssm_incidents import models, triggers
 
     seam.install(seam.Served("ssmincidents", "before-send.ssm-incidents.", URL_PATTERN, dispatch, _request), models)
     triggers.install()

@@ -45,8 +45,8 @@ from moto.moto_api import state_manager
 from moto.moto_api._internal import mock_random
 from moto.moto_api._internal.managed_state_model import ManagedState as ManagedState
 
-from .exceptions import InternalServerException
-from .hosts import is_loopback
+from .core.exceptions import InternalServerException
+from .core.hosts import is_loopback
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +109,12 @@ class Served:
     __slots__ = ("dispatch", "event_prefix", "make_request", "moto_name", "pattern")
 
     def __init__(
-        self, moto_name: str, event_prefix: str, pattern: re.Pattern[str], dispatch: Dispatch, make_request: RequestFactory
+        self,
+        moto_name: str,
+        event_prefix: str,
+        pattern: re.Pattern[str],
+        dispatch: Dispatch,
+        make_request: RequestFactory,
     ) -> None:
         self.moto_name = moto_name  # moto's name for it (``moto.<name>``, ``service_whitelist``)
         self.event_prefix = event_prefix  # botocore's ``before-send.<service id>.``

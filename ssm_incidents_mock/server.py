@@ -41,15 +41,16 @@ from werkzeug.wrappers import Request as WSGIRequest
 from werkzeug.wrappers import Response as WSGIResponse
 
 from .config import settings
-from .context import credential_scope
-from .exceptions import InternalServerException, ValidationException
-from .hosts import host_name, is_loopback
-from .responses import SERVICE, dispatch
+from .core.context import credential_scope
+from .core.exceptions import InternalServerException, ValidationException
+from .core.hosts import host_name, is_loopback
+from .core.wire import codec
+from .core.wire.http import MAX_BODY_BYTES, Request, Response, split_url
 from .snapshot import dump_state, reset_state
-from .wire import codec
-from .wire.model import ENDPOINT_HOST, SERVICE_NAME, SPEC
-from .wire.http import MAX_BODY_BYTES, Request, Response, split_url
+from .ssm_incidents.responses import SERVICE, SPEC, dispatch
 
+ENDPOINT_HOST = SPEC.endpoint_host
+SERVICE_NAME = SPEC.name
 render_error = SERVICE.protocol.render_error
 
 if TYPE_CHECKING:
@@ -348,7 +349,7 @@ def make_app(
 
 def _log_request(request: WSGIRequest, path: str, status: int, started: float) -> None:
     """One INFO line: operation, account, status, latency (the time comes from the log format)."""
-    from .context import RequestContext
+    from .core.context import RequestContext
 
     routed = SPEC.route(request.method, path)
     operation = routed[0].name if routed is not None else "-"

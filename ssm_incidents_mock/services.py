@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import lru_cache
 
-from .context import credential_scope
-from .dispatch import Service
-from .hosts import host_name
+from .core.context import credential_scope
+from .core.dispatch import Service
+from .core.hosts import host_name
 
 
 @lru_cache(maxsize=1)
 def served() -> tuple[Service, ...]:
     """Every service served here, ssm-incidents first."""
-    from .responses import SERVICE as INCIDENTS
     from .ssm_contacts.responses import SERVICE as CONTACTS
+    from .ssm_incidents.responses import SERVICE as INCIDENTS
 
     return (INCIDENTS, CONTACTS)
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from . import seam
-from .models import SSMIncidentsBackend, ssmincidents_backends
-from .wire.model import SERVICE_NAME, SPEC
+from .ssm_incidents.models import SSMIncidentsBackend, ssmincidents_backends
+from .ssm_incidents.responses import SPEC
 
 BATCH = 256  # records rendered per hold of the lock
 _T = TypeVar("_T")
@@ -31,7 +31,7 @@ def dump_state() -> dict[str, Any]:
     for account_id, per_partition in list(ssmincidents_backends.items()):
         for partition, backend in list(per_partition.items()):
             accounts.setdefault(account_id, {})[partition] = dump_backend(backend)
-    return {"service": SERVICE_NAME, "accounts": accounts}
+    return {"service": SPEC.name, "accounts": accounts}
 
 
 def _render(operation: str, member: str | None, value: Any) -> Any:

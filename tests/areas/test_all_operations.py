@@ -208,7 +208,7 @@ def test_operation_answers_per_model(
 def test_not_implemented_answer_is_what_the_check_above_looks_for(
     ssm_incidents: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ssm_incidents_mock.models import SSMIncidentsBackend
+    from ssm_incidents_mock.ssm_incidents.models import SSMIncidentsBackend
 
     monkeypatch.delattr(SSMIncidentsBackend, "list_response_plans")
     with pytest.raises(ClientError) as exc_info:

@@ -15,7 +15,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from ssm_incidents_mock import SSMIncidentsMock, mock_ssm_incidents
-from ssm_incidents_mock.models import SSMIncidentsBackend
+from ssm_incidents_mock.ssm_incidents.models import SSMIncidentsBackend
 from tests.support import TEMPLATE, assert_error, client
 
 # These tests are about switching the mock on and off, not about onboarding: they opt into lenient mode.

@@ -14,9 +14,8 @@ from botocore.exceptions import ClientError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ssm_incidents_mock.responses import dispatch
-from ssm_incidents_mock.wire.model import SPEC
-from ssm_incidents_mock.wire.http import Request
+from ssm_incidents_mock.core.wire.http import Request
+from ssm_incidents_mock.ssm_incidents.responses import SPEC, dispatch
 from tests.support.fuzz import (
     COUNTER,
     EMPTY_OUTPUT_MAP,

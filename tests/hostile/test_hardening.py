@@ -15,11 +15,11 @@ from moto.core.models import MockAWS
 
 from ssm_incidents_mock import SSMIncidentsMock, mock_ssm_incidents
 from ssm_incidents_mock.config import settings
-from ssm_incidents_mock.models import ssmincidents_backends
-from ssm_incidents_mock.records import RelatedItem
-from ssm_incidents_mock.responses import dispatch
+from ssm_incidents_mock.core.wire.http import Request
 from ssm_incidents_mock.seam import RequestRefused
-from ssm_incidents_mock.wire.http import Request
+from ssm_incidents_mock.ssm_incidents.models import ssmincidents_backends
+from ssm_incidents_mock.ssm_incidents.records import RelatedItem
+from ssm_incidents_mock.ssm_incidents.responses import dispatch
 from tests.support import assert_error, create_plan, onboard
 
 TEMPLATE = {"title": "t", "impact": 3}

@@ -10,7 +10,8 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from ssm_incidents_mock import context, seam
+from ssm_incidents_mock import seam
+from ssm_incidents_mock.core import context
 from ssm_incidents_mock.seam import SUPPORTED_MOTO, UntestedMotoVersionWarning, check_moto_version
 
 

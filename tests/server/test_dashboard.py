@@ -15,9 +15,9 @@ from werkzeug.test import Client
 from werkzeug.wrappers import Request
 
 from ssm_incidents_mock import dashboard
-from ssm_incidents_mock.context import RequestContext
-from ssm_incidents_mock.models import SSMIncidentsBackend, ssmincidents_backends
+from ssm_incidents_mock.core.context import RequestContext
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
+from ssm_incidents_mock.ssm_incidents.models import SSMIncidentsBackend, ssmincidents_backends
 from tests.support import wait_active
 
 # These tests are about the dashboard, not about onboarding: they opt into lenient mode.

@@ -465,7 +465,7 @@ class CountingLock:
 
 def test_state_dump_holds_the_lock_one_batch_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
     from ssm_incidents_mock import mock_ssm_incidents
-    from ssm_incidents_mock.models import ssmincidents_backends
+    from ssm_incidents_mock.ssm_incidents.models import ssmincidents_backends
 
     with mock_ssm_incidents():
         ssm = boto3.client("ssm-incidents", region_name="us-east-1", config=Config(retries={"max_attempts": 1}))

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from ssm_incidents_mock import server as server_module
+from ssm_incidents_mock.core.wire.http import MAX_BODY_BYTES
 from ssm_incidents_mock.server import DRAIN_LIMIT_BYTES, ThreadedSSMIncidentsServer
-from ssm_incidents_mock.wire.http import MAX_BODY_BYTES
 
 AUTH = "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/ssm-incidents/aws4_request, SignedHeaders=host, Signature=00"
 SIGNED = {"Authorization": AUTH}

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from ssm_incidents_mock import models, records
+from ssm_incidents_mock.ssm_incidents import models, records
 
 
 class Clock:

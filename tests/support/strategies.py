@@ -21,7 +21,7 @@ from typing import Any
 from botocore.model import Shape
 from hypothesis import strategies as st
 
-from ssm_incidents_mock.wire.model import SPEC
+from ssm_incidents_mock.ssm_incidents.responses import SPEC
 
 World = dict[str, list[str]]
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from ssm_incidents_mock.responses import dispatch
-from ssm_incidents_mock.wire.http import Request
+from ssm_incidents_mock.core.wire.http import Request
+from ssm_incidents_mock.ssm_incidents.responses import dispatch
 from tests.support import assert_error, create_plan, unchecked
 
 PLAN = "arn:aws:ssm-incidents::123456789012:response-plan/p"

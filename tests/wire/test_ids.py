@@ -7,7 +7,7 @@ import uuid
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ssm_incidents_mock.ids import derived_number, derived_uuid, random_uuid, uuid_text, uuid_value
+from ssm_incidents_mock.core.ids import derived_number, derived_uuid, random_uuid, uuid_text, uuid_value
 
 BASE = "6ebcc812-85f5-b7eb-8b2f-283e4d844308"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ssm_incidents_mock.exceptions import ValidationException
-from ssm_incidents_mock.pagination import decode_token, encode_token, paginate
+from ssm_incidents_mock.core.exceptions import ValidationException
+from ssm_incidents_mock.core.pagination import decode_token, encode_token, paginate
 
 ITEMS = list(range(1, 8))
 

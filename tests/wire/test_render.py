@@ -8,15 +8,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from ssm_incidents_mock.exceptions import (
+from ssm_incidents_mock.ssm_incidents.exceptions import (
     ConflictException,
     ResourceNotFoundException,
     ServiceQuotaExceededException,
     ThrottlingException,
     ValidationException,
 )
-from ssm_incidents_mock.wire.model import SPEC
-from ssm_incidents_mock.responses import SERVICE
+from ssm_incidents_mock.ssm_incidents.responses import SERVICE, SPEC
 
 render_error = SERVICE.protocol.render_error
 render_result = SERVICE.protocol.render_result

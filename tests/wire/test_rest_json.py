@@ -11,14 +11,14 @@ import pytest
 from botocore.exceptions import ClientError
 from botocore.serialize import create_serializer
 
-from ssm_incidents_mock.exceptions import ValidationException
-from ssm_incidents_mock.wire.model import SPEC, OperationSpec
-from ssm_incidents_mock.responses import SERVICE
-from ssm_incidents_mock.wire.http import Request, UnknownOperation, split_url
+from ssm_incidents_mock.core.exceptions import ValidationException
+from ssm_incidents_mock.core.wire.http import Request, UnknownOperation, split_url
+from ssm_incidents_mock.core.wire.model import OperationSpec
+from ssm_incidents_mock.ssm_incidents.responses import SERVICE, SPEC
+from tests.support import assert_error, unchecked
 
 route = SERVICE.protocol.route
 parse = SERVICE.protocol.parse
-from tests.support import assert_error, unchecked
 
 MODEL = botocore.session.get_session().get_service_model("ssm-incidents")
 PLAN = "arn:aws:ssm-incidents::123456789012:response-plan/my-plan"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 
-from . import seam
+from .. import seam
 
 _RANDOM = seam.moto_random()
 _MASK = (1 << 128) - 1

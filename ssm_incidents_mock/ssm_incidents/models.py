@@ -20,9 +20,12 @@ from typing import Any, TypeVar
 
 from moto.core.base_backend import BackendDict, BaseBackend
 
+from ..config import settings
+from ..core.context import RequestContext
+from ..core.ids import derived_number, random_hex, random_uuid
+from ..core.pagination import paginate
+from ..core.wire.codec import canonical, compact
 from . import effects
-from .config import settings
-from .context import RequestContext
 from .exceptions import (
     ConflictException,
     ResourceNotFoundException,
@@ -31,8 +34,6 @@ from .exceptions import (
     not_found,
 )
 from .filters import matches_all, parse_filters
-from .ids import derived_number, random_hex, random_uuid
-from .pagination import paginate
 from .records import (
     DEFAULT_KEY,
     INCIDENT_FILTER_KEYS,
@@ -55,7 +56,6 @@ from .records import (
     incident_id,
     set_template_field,
 )
-from .wire.codec import canonical, compact
 
 T = TypeVar("T")
 # The partitions the model's ARN patterns allow (``^arn:aws(-cn|-us-gov)?:``): the service exists there only.

@@ -16,8 +16,6 @@ from ..exceptions import ServiceError
 from .render import OutputCompiler, Render
 from .validate import Check, InputCompiler, convert_text
 
-SERVICE_NAME = "ssm-incidents"
-
 
 def endpoint_host(endpoint_prefix: str) -> str:
     """Every host botocore's endpoint rules build for a service: plain, FIPS and dual-stack, in every partition.
@@ -28,9 +26,6 @@ def endpoint_host(endpoint_prefix: str) -> str:
     suffixes = {p["outputs"][key] for p in partitions["partitions"] for key in ("dnsSuffix", "dualStackDnsSuffix")}
     alternatives = "|".join(re.escape(suffix) for suffix in sorted(suffixes, key=len, reverse=True))
     return rf"{re.escape(endpoint_prefix)}(?:-fips)?\.([a-z0-9-]+)\.(?:{alternatives})"
-
-
-ENDPOINT_HOST = endpoint_host(SERVICE_NAME)
 
 
 class OperationSpec:
@@ -194,6 +189,3 @@ class ServiceSpec:
         if any(p == path for _, p in self._static):
             return True
         return any(regex.match(path) for _, regex, _ in self._templated)
-
-
-SPEC = ServiceSpec(SERVICE_NAME)

@@ -15,11 +15,11 @@ import re
 import time
 from typing import Any
 
-from . import seam
-from .context import RequestContext
-from .ids import random_uuid
+from .. import seam
+from ..core.context import RequestContext
+from ..core.ids import random_uuid
+from ..core.wire.codec import compact
 from .records import AutomationExecution, Engagement, IncidentRecord, Notification, ResponsePlan, resolve_parameters
-from .wire.codec import compact
 
 NOTIFICATION_SOURCE = "aws.ssm-incidents"
 START_FAILURE = "SSM Automation Execution Start Failure for Incident"

@@ -12,8 +12,8 @@ from typing import Any
 
 from moto.utilities.utils import get_partition
 
-from . import seam
-from .context import RequestContext
+from .. import seam
+from ..core.context import RequestContext
 from .models import SSMIncidentsBackend, ssmincidents_backends
 from .records import AutomationExecution
 

@@ -1,27 +1,21 @@
-"""Service errors, named after the error shapes of the botocore model.
-
-The backend raises these as plain Python exceptions; the protocol layer renders them
-(HTTP status, ``x-amzn-errortype`` header and JSON members) from the model's error shape.
-"""
+"""ssm-incidents' modeled errors with their members (the ones every service has are in ``core``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from ..core.exceptions import AccessDeniedException, InternalServerException, ServiceError, ValidationException
+from ..core.exceptions import ConflictException as _Conflict
 
-
-class ServiceError(Exception):
-    """An error whose ``code`` names an error shape of the service model."""
-
-    code = "InternalServerException"
-
-    def __init__(self, message: str, **members: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.members = {k: v for k, v in members.items() if v is not None}
-
-
-class ValidationException(ServiceError):
-    code = "ValidationException"
+__all__ = [
+    "AccessDeniedException",
+    "ConflictException",
+    "InternalServerException",
+    "ResourceNotFoundException",
+    "ServiceError",
+    "ServiceQuotaExceededException",
+    "ThrottlingException",
+    "ValidationException",
+    "not_found",
+]
 
 
 class ResourceNotFoundException(ServiceError):
@@ -31,7 +25,7 @@ class ResourceNotFoundException(ServiceError):
         super().__init__(message, resourceType=resource_type, resourceIdentifier=identifier)
 
 
-class ConflictException(ServiceError):
+class ConflictException(_Conflict):
     code = "ConflictException"
 
     def __init__(self, message: str, resource_type: str | None = None, identifier: str | None = None) -> None:
@@ -62,14 +56,6 @@ class ThrottlingException(ServiceError):
 
     def __init__(self, message: str = "Rate exceeded", quota_code: str = "RateLimit") -> None:
         super().__init__(message, quotaCode=quota_code, serviceCode="ssm-incidents")
-
-
-class AccessDeniedException(ServiceError):
-    code = "AccessDeniedException"
-
-
-class InternalServerException(ServiceError):
-    code = "InternalServerException"
 
 
 def not_found(resource_type: str | None, identifier: str, what: str | None = None) -> ResourceNotFoundException:

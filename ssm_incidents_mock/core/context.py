@@ -11,7 +11,7 @@ from functools import lru_cache
 from moto.core import DEFAULT_ACCOUNT_ID  # type: ignore[attr-defined]  # moto's documented name
 from moto.utilities.utils import get_partition
 
-from . import seam
+from .. import seam
 from .exceptions import ValidationException
 
 DEFAULT_REGION = "us-east-1"

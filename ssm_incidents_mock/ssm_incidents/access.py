@@ -15,11 +15,11 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from . import seam
+from .. import seam
 from .exceptions import AccessDeniedException
 
 if TYPE_CHECKING:
-    from .context import RequestContext
+    from ..core.context import RequestContext
     from .records import ResponsePlan
 
 PLAN = "response-plan"

@@ -14,10 +14,10 @@ from datetime import datetime, timezone
 from operator import attrgetter
 from typing import Any
 
-from . import seam
+from .. import seam
+from ..core.ids import derived_uuid, derived_value, random_hex, random_uuid
+from ..core.wire.codec import canonical, compact
 from .filters import Filter, FilterKeys, matches_all
-from .ids import derived_uuid, derived_value, random_hex, random_uuid
-from .wire.codec import canonical, compact
 
 CUSTOM_SOURCE = "aws.ssm-incidents.custom"
 GENERATED_DEDUPE_MASK = 0xA5C3_96E1

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..core.context import RequestContext
+from ..core.dispatch import Service, Target
+from ..core.dispatch import dispatch as dispatch_to
+from ..core.wire.http import Request, Response, split_url
+from ..core.wire.model import OperationSpec, ServiceSpec
 from . import access
-from .context import RequestContext
-from .dispatch import Service, Target
-from .dispatch import dispatch as dispatch_to
 from .models import SSMIncidentsBackend, ssmincidents_backends
 from .records import IncidentRecord, ResponsePlan
-from .wire.http import Request, Response, split_url
-from .wire.model import SPEC, OperationSpec
 
 
 def backend_for(account_id: str, partition: str) -> SSMIncidentsBackend:
@@ -46,6 +46,7 @@ class SSMIncidentsService(Service):
         access.authorize(principal, ctx, op.name, access.resources(op.name, params))
 
 
+SPEC = ServiceSpec("ssm-incidents")
 SERVICE = SSMIncidentsService(SPEC)
 
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from . import seam
+from .. import seam
 from .context import RequestContext
 from .exceptions import ConflictException, InternalServerException, ServiceError, ValidationException
 from .wire.codec import digest

@@ -65,4 +65,3 @@ class JsonProtocol:
         body = {"__type": "UnknownOperationException", "message": message}
         headers = answer_headers(CONTENT_TYPE, {"x-amzn-ErrorType": "UnknownOperationException"})
         return error.status, headers, codec.encode(body)
-
