@@ -16,8 +16,9 @@ The internals used:
 - ``moto.core.base_backend.backend_lock``: held while one service's backends are dropped;
 - ``moto.sts.models.sts_backends`` and ``moto.iam.models.get_account_id_from``: who a key belongs to;
 - ``moto.settings.INITIAL_NO_AUTH_ACTION_COUNT``, ``ActionAuthenticatorMixin.request_count`` and
-  ``moto.iam.access_control`` (``IAMRequest``, its private ``_access_key``, ``IAMPolicy``,
-  ``IAMPolicyStatement``): moto's IAM enforcement and its policy statement matcher;
+  ``moto.iam.access_control`` (``IAMRequest``, its private ``_access_key``, ``IAMPolicy`` and its private
+  ``_policy_json``, ``IAMPolicyStatement`` and its ``_check_element_matches``): moto's IAM enforcement and
+  its statement evaluation, with IAM's wildcard matching in place of moto's regular expressions;
 - ``aiobotocore.endpoint.first_non_none_response`` and ``AioEndpoint._do_get_response``;
 - in moto's world (the last section): CloudWatch alarms, EventBridge rules, SNS, SSM, the state manager
   and ``mock_random``.
@@ -258,31 +259,46 @@ def principal_arn(principal: Any) -> str:
     return str(principal.arn)
 
 
-def identity_decision(principal: Any, action: str, resource: str) -> str:
-    """moto's evaluation of the principal's identity policies: "ALLOWED", "DENIED" (explicit) or "NEUTRAL"."""
+Matcher = Callable[[str, str], bool]  # (IAM pattern, value) -> whether the pattern covers the value
+
+
+def identity_decision(principal: Any, action: str, resource: str, match: Matcher) -> str:
+    """moto's evaluation of the principal's identity policies: "ALLOWED", "DENIED" (explicit) or "NEUTRAL".
+
+    moto matches Action and Resource as regular expressions (``.`` is any character, ``?`` makes the
+    previous one optional) and action names case-sensitively; ``match`` replaces that matcher.
+    """
     from moto.iam.access_control import IAMPolicy, PermissionResult
 
+    statement_class = _statement_class(match)
     allowed = False
     for policy in principal.collect_policies():
-        result = IAMPolicy(policy).is_action_permitted(action, resource)
-        if result == PermissionResult.DENIED:
-            return "DENIED"
-        allowed = allowed or result == PermissionResult.PERMITTED
+        statements = IAMPolicy(policy)._policy_json["Statement"]
+        for statement in statements if isinstance(statements, list) else [statements]:
+            result = statement_class(statement).is_action_permitted(action, resource)
+            if result == PermissionResult.DENIED:
+                return "DENIED"
+            allowed = allowed or result == PermissionResult.PERMITTED
     return "ALLOWED" if allowed else "NEUTRAL"
 
 
-def statement_decision(statement: dict[str, Any], action: str, resource: str) -> str:
-    """moto's matcher for one statement's Effect/Action/NotAction/Resource (no Principal, no Condition)."""
-    from moto.iam.access_control import IAMPolicyStatement, PermissionResult
+@lru_cache(maxsize=4)
+def _statement_class(match: Matcher) -> type:
+    """moto's ``IAMPolicyStatement`` with ``match`` for its Action, NotAction, Resource and NotResource elements."""
+    from moto.iam.access_control import IAMPolicyStatement
 
-    result = IAMPolicyStatement(statement).is_action_permitted(action, resource)
-    return (
-        "ALLOWED"
-        if result == PermissionResult.PERMITTED
-        else "DENIED"
-        if result == PermissionResult.DENIED
-        else "NEUTRAL"
-    )
+    class Statement(IAMPolicyStatement):
+        def _check_element_matches(self, statement_element: str, value: str) -> bool:
+            patterns = self._statement[statement_element]
+            fold = statement_element in ("Action", "NotAction")  # IAM's action names ignore case
+            if fold:
+                value = value.lower()
+            return any(
+                isinstance(pattern, str) and match(pattern.lower() if fold else pattern, value)
+                for pattern in (patterns if isinstance(patterns, list) else [patterns])
+            )
+
+    return Statement
 
 
 # --- routing botocore requests to the dispatcher ---------------------------------------------------
@@ -628,9 +644,9 @@ def _wrap_send_to_targets(original: Any, on_event: EventHandler) -> Any:
             return
         if not self.event_pattern.matches_event(original_event):
             return
-        event = _delivered_event(original_event)
+        event = _delivered_event(original_event)  # a shallow copy: a deep one recurses once per nesting level
         for target in ours:
-            _guard(on_event, self.account_id, self.region_name, self.arn, dict(target), copy.deepcopy(event))
+            _guard(on_event, self.account_id, self.region_name, self.arn, dict(target), dict(event))
 
     send_to_targets.ssm_incidents_mock = True  # type: ignore[attr-defined]
     return send_to_targets

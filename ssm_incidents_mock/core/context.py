@@ -45,9 +45,11 @@ class RequestContext:
         access_key, scope_region, _ = credential_scope(
             _text(headers.get("Authorization") or headers.get("authorization"))
         )
-        region = _host_region(host_pattern, url_host)
+        # A signed request is served where it was signed for: a header must not move it to another
+        # region or partition than its credentials (the scope is what moto's IAM verifies).
+        region = scope_region or _host_region(host_pattern, url_host)
         if region is None:
-            region = _agent_region(_text(headers.get("User-Agent"))) or scope_region or DEFAULT_REGION
+            region = _agent_region(_text(headers.get("User-Agent"))) or DEFAULT_REGION
         return cls(_account_id(headers, access_key), region, access_key)
 
     @classmethod

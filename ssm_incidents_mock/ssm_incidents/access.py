@@ -9,14 +9,14 @@ first, and only a foreign one costs a policy evaluation.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .. import seam
-from .exceptions import AccessDeniedException
+from . import policies
+from .exceptions import AccessDeniedException, ValidationException
 
 if TYPE_CHECKING:
     from ..core.context import RequestContext
@@ -149,17 +149,15 @@ def plan_allows(plan: ResponsePlan, ctx: RequestContext, operation: str, resourc
 
 @lru_cache(maxsize=4096)
 def policies_allow(documents: tuple[str, ...], caller: str, account_id: str, action: str, resource: str) -> bool:
-    """Whether the resource policies grant ``caller`` the action: an applicable Deny refuses, else any Allow grants."""
+    """Whether any statement of the resource policies grants ``caller`` the action on the resource."""
     forms = caller_forms(caller, account_id)
     context = {"aws:principalaccount": account_id, "aws:principalarn": caller}
-    allowed = False
-    for document in documents:
-        for statement in _statements(document):
-            decision = _statement_decision(statement, forms, context, action.lower(), resource)
-            if decision == "DENIED":
-                return False
-            allowed = allowed or decision == "ALLOWED"
-    return allowed
+    action = action.lower()
+    return any(
+        _grants(statement, forms, context, action, resource)
+        for document in documents
+        for statement in _statements(document)
+    )
 
 
 def caller_forms(caller: str, account_id: str) -> frozenset[str]:
@@ -172,19 +170,16 @@ def caller_forms(caller: str, account_id: str) -> frozenset[str]:
     return frozenset(forms)
 
 
-@lru_cache(maxsize=256)
-def _statements(document: str) -> tuple[dict[str, Any], ...]:
-    statements = json.loads(document).get("Statement", [])
-    return tuple(statements if isinstance(statements, list) else [statements])
+def _statements(document: str) -> tuple[policies.Statement, ...]:
+    """A stored document's statements; one that does not parse (PutResourcePolicy stores none) grants nothing."""
+    try:
+        return policies.parse(document)
+    except ValidationException:
+        return ()
 
 
-def _names(principal: Any, forms: frozenset[str]) -> bool:
-    if principal == "*":
-        return True
-    if not isinstance(principal, dict):
-        return False
-    values = principal.get("AWS", ())
-    for value in [values] if isinstance(values, str) else values:
+def _names(principals: tuple[str, ...], forms: frozenset[str]) -> bool:
+    for value in principals:
         if value == "*" or value in forms:
             return True
         if ":role/" in value:  # a role ARN with a path names the session of that role
@@ -194,50 +189,55 @@ def _names(principal: Any, forms: frozenset[str]) -> bool:
     return False
 
 
-def _statement_decision(
-    statement: dict[str, Any], forms: frozenset[str], context: dict[str, str], action: str, resource: str
-) -> str:
-    """A statement applies only if it names the caller and its conditions hold (NotPrincipal/NotResource: never)."""
-    if "NotPrincipal" in statement or "NotResource" in statement or "Resource" not in statement:
-        return "NEUTRAL"
-    if not _names(statement.get("Principal"), forms):
-        return "NEUTRAL"
-    if "Condition" in statement and not _conditions_hold(statement["Condition"], context):
-        return "NEUTRAL"
-    body = {k: v for k, v in statement.items() if k not in ("Principal", "Condition")}
-    for key in ("Action", "NotAction"):  # AWS matches action names case-insensitively; moto does not
-        if key in body:
-            body[key] = [a.lower() for a in body[key]] if isinstance(body[key], list) else body[key].lower()
-    return seam.statement_decision(body, action, resource)
+def _grants(
+    statement: policies.Statement, forms: frozenset[str], context: dict[str, str], action: str, resource: str
+) -> bool:
+    """A statement grants only if it names the caller, its conditions hold and it covers the action and resource.
+
+    NotPrincipal and NotResource statements never grant.
+    """
+    if statement.principals is None or statement.resources is None or not _names(statement.principals, forms):
+        return False
+    if statement.conditions and not _conditions_hold(statement.conditions, context):
+        return False
+    if any(wildcard_match(a, action) for a in statement.actions) == statement.not_action:
+        return False
+    return any(wildcard_match(r, resource) for r in statement.resources)
 
 
-def _conditions_hold(condition: Any, context: dict[str, str]) -> bool:
+@lru_cache(maxsize=1024)
+def _wildcard(pattern: str) -> re.Pattern[str]:
+    return re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."), re.DOTALL)
+
+
+def wildcard_match(pattern: str, value: str) -> bool:
+    """IAM's wildcard match: ``*`` is any run of characters, ``?`` any one; every other character is itself."""
+    return pattern == value or pattern == "*" or _wildcard(pattern).fullmatch(value) is not None
+
+
+def _conditions_hold(conditions: tuple[tuple[str, str, tuple[str, ...]], ...], context: dict[str, str]) -> bool:
     """StringEquals/StringLike (IgnoreCase, IfExists) on aws:PrincipalAccount and aws:PrincipalArn.
 
     Any other operator or key (aws:PrincipalOrgID: the mock knows no organizations) does not hold.
     """
-    if not isinstance(condition, dict):
-        return False
-    for operator, pairs in condition.items():
+    for operator, key, values in conditions:
         if_exists = operator.endswith("IfExists")
         base = operator[: -len("IfExists")] if if_exists else operator
-        if base not in ("StringEquals", "StringEqualsIgnoreCase", "StringLike") or not isinstance(pairs, dict):
+        if base not in ("StringEquals", "StringEqualsIgnoreCase", "StringLike"):
             return False
-        for key, expected in pairs.items():
-            actual = context.get(key.lower())
-            if actual is None:
-                if if_exists:
-                    continue
-                return False
-            values = [expected] if isinstance(expected, str) else list(expected)
-            if base == "StringEquals":
-                ok = actual in values
-            elif base == "StringEqualsIgnoreCase":
-                ok = actual.lower() in (v.lower() for v in values)
-            else:
-                ok = any(re.fullmatch(re.escape(v).replace(r"\*", ".*").replace(r"\?", "."), actual) for v in values)
-            if not ok:
-                return False
+        actual = context.get(key)
+        if actual is None:
+            if if_exists:
+                continue
+            return False
+        if base == "StringEquals":
+            ok = actual in values
+        elif base == "StringEqualsIgnoreCase":
+            ok = actual.lower() in (v.lower() for v in values)
+        else:
+            ok = any(wildcard_match(v, actual) for v in values)
+        if not ok:
+            return False
     return True
 
 
@@ -247,7 +247,7 @@ def authorize(
     """The caller's identity policies must allow the action on every resource (moto's IAM on)."""
     action = f"{service}:{operation}"
     for resource in arns:
-        decision = seam.identity_decision(principal, action, resource)
+        decision = seam.identity_decision(principal, action, resource, wildcard_match)
         if decision == "DENIED":
             raise denied(ctx, action, resource, "with an explicit deny in an identity-based policy")
         if decision != "ALLOWED":

@@ -15,6 +15,8 @@ import re
 import time
 from typing import Any
 
+from moto.utilities.utils import get_partition
+
 from .. import seam
 from ..core.context import RequestContext
 from ..core.ids import random_uuid
@@ -26,6 +28,10 @@ START_FAILURE = "SSM Automation Execution Start Failure for Incident"
 NO_DOCUMENT = "The specified document does not exist."
 # Triggers Incident Manager deduplicates by default: the same alarm, the same EventBridge rule.
 _DEDUPED_TRIGGER = re.compile(r"arn:aws[a-z-]*:(?:cloudwatch:[^:]*:\d{12}:alarm:.+|events:[^:]*:\d{12}:rule/.+)")
+# An SNS topic ARN (partition, region, account): names of letters, digits, "-" and "_", ".fifo" for FIFO topics.
+_TOPIC_ARN = re.compile(
+    r"arn:(aws|aws-cn|aws-us-gov):sns:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):[A-Za-z0-9_-]{1,256}(?:\.fifo)?"
+)
 
 
 def trigger_dedupe_key(plan_arn: str, trigger_details: dict[str, Any] | None) -> str | None:
@@ -88,6 +94,10 @@ def notify(
     )
     sent: list[Notification] = []
     for topic in dict.fromkeys(topics):
+        refused = _unreachable_topic(account_id, record, topic)
+        if refused is not None:
+            sent.append(Notification(topic, record.arn, message, None, refused))
+            continue
         try:
             sent.append(Notification(topic, record.arn, message, seam.sns_publish(topic, message), None))
         except Exception as error:  # whatever SNS refuses, the incident call succeeds
@@ -95,24 +105,48 @@ def notify(
     return sent
 
 
+def reachable_accounts(owner: str, record: IncidentRecord) -> tuple[str, str]:
+    """The accounts an incident acts in: its plan owner's and the account of the principal that started it."""
+    parts = record.created_by.split(":", 5)
+    return owner, parts[4] if len(parts) == 6 and parts[4] else owner
+
+
+def _unreachable_topic(owner: str, record: IncidentRecord, topic: str) -> str | None:
+    """Why Incident Manager cannot publish to ``topic`` (None: it may): not a topic ARN, another partition,
+    or an account the incident does not act in."""
+    match = _TOPIC_ARN.fullmatch(topic)
+    if match is None:
+        return "InvalidParameter: Invalid parameter: TopicArn"
+    partition, region, account = match.groups()
+    incident_partition = record.arn.split(":", 2)[1]
+    if partition != incident_partition or get_partition(region) != partition:
+        return f"InvalidParameter: the topic is not in the incident's partition ({incident_partition})"
+    if account not in reachable_accounts(owner, record):
+        return f"AuthorizationError: the incident does not act in the topic's account {account}"
+    return None
+
+
 # --- runbooks ----------------------------------------------------------------------------------
 
 
 def start_runbook(
     owner: str, ctx: RequestContext, record: IncidentRecord, automation: dict[str, Any]
-) -> AutomationExecution | None:
+) -> AutomationExecution | str:
     """Start the plan's runbook in moto's SSM of the target account and the incident's region.
 
-    None when that SSM has no Automation document of that name and version.
+    The reason it cannot start instead: that SSM has no Automation document of that name and
+    version, or the impacted account is one the incident does not act in (``reachable_accounts``).
     """
     account = owner
     if automation.get("targetAccount") == "IMPACTED_ACCOUNT" and record.trigger_arn:
         account = record.trigger_arn.split(":", 5)[4] or owner
+        if account not in reachable_accounts(owner, record):
+            return f"The runbook cannot run in the impacted account {account}: the incident does not act there."
     version = seam.automation_document(
         account, ctx.region, automation["documentName"], automation.get("documentVersion")
     )
     if version is None:
-        return None
+        return NO_DOCUMENT
     involved = [
         item.value for item in record.related_items if item.item_type == "INVOLVED_RESOURCE" and item.value_key == "arn"
     ]
@@ -131,9 +165,9 @@ def start_runbook(
     return execution
 
 
-def start_failure_data(automation: dict[str, Any]) -> str:
+def start_failure_data(automation: dict[str, Any], reason: str) -> str:
     """The eventData of the start-failure timeline event (AWS's is unpublished)."""
-    data = {"documentName": automation["documentName"], "errorMessage": NO_DOCUMENT}
+    data = {"documentName": automation["documentName"], "errorMessage": reason}
     if automation.get("documentVersion"):
         data["documentVersion"] = automation["documentVersion"]
     return compact(data)

@@ -25,7 +25,7 @@ from ..core.context import RequestContext
 from ..core.ids import derived_number, random_hex, random_uuid
 from ..core.pagination import paginate
 from ..core.wire.codec import canonical, compact
-from . import effects
+from . import effects, policies
 from .exceptions import (
     ConflictException,
     ResourceNotFoundException,
@@ -53,6 +53,7 @@ from .records import (
     ResponsePlan,
     TimelineEvent,
     chat_channel_or_none,
+    fitted,
     incident_id,
     set_template_field,
 )
@@ -390,7 +391,7 @@ class SSMIncidentsBackend(BaseBackend):
 
     def put_resource_policy(self, ctx: RequestContext, resource_arn: str, policy: str) -> str:
         plan = self.plan(ctx, resource_arn)
-        _check_policy_document(policy)
+        policies.parse(policy)
         created = ResourcePolicy(policy, ctx.region, self.next_seq())
         plan.policies[created.policy_id] = created
         return created.policy_id
@@ -506,16 +507,20 @@ class SSMIncidentsBackend(BaseBackend):
         return arn
 
     def _add_trigger_event(self, record: IncidentRecord, trigger_details: dict[str, Any], created: bool) -> None:
-        data = {
-            "createdIncident": created,
-            "incidentSource": trigger_details["source"],
-            "triggerArn": trigger_details.get("triggerArn"),
-            "rawData": trigger_details.get("rawData"),
-        }
+        def render(raw: list[str]) -> str:
+            data = {
+                "createdIncident": created,
+                "incidentSource": trigger_details["source"],
+                "triggerArn": trigger_details.get("triggerArn"),
+                "rawData": raw[0] if raw else None,
+            }
+            return compact(data)
+
+        raw_data = trigger_details.get("rawData")
         self._add_event(
             record,
             "SSM Incident Trigger",
-            compact(data),
+            fitted(render, [raw_data] if raw_data is not None else []),
             event_time=trigger_details["timestamp"],
             references=[{"resource": record.arn}],
         )
@@ -527,8 +532,8 @@ class SSMIncidentsBackend(BaseBackend):
             if automation is None:
                 continue
             execution = effects.start_runbook(self.account_id, ctx, record, automation)
-            if execution is None:  # no such Automation document in moto's SSM: AWS's start-failure event
-                data = effects.start_failure_data(automation)
+            if isinstance(execution, str):  # it cannot start (no such document in moto's SSM, ...): AWS's event
+                data = effects.start_failure_data(automation, execution)
                 self._add_event(record, effects.START_FAILURE, data, references=[{"resource": record.arn}])
                 continue
             self.automation_executions[execution.execution_id] = execution
@@ -887,24 +892,6 @@ def _check_new_region(rs: ReplicationSet, name: str, key: str | None) -> None:
             "All regions of a replication set must use the same kind of KMS key: "
             "either the AWS owned key (DefaultKey) or customer managed keys."
         )
-
-
-def _check_policy_document(policy: str) -> None:
-    """A policy must be a JSON object with Allow statements (Incident Manager supports no Deny)."""
-    try:
-        document = json.loads(policy)
-    except ValueError:
-        raise ValidationException("The policy is not a valid JSON document.") from None
-    if not isinstance(document, dict):
-        raise ValidationException("The policy must be a JSON object.")
-    statements = document.get("Statement")
-    if isinstance(statements, dict):
-        statements = [statements]
-    if not statements or not isinstance(statements, list) or not all(isinstance(s, dict) for s in statements):
-        raise ValidationException("The policy must contain at least one statement.")
-    for statement in statements:
-        if statement.get("Effect") != "Allow":
-            raise ValidationException("Every statement of the policy must have the effect Allow.")
 
 
 def _account_of(arn: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_left, insort
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from operator import attrgetter
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 from .. import seam
 from ..core.ids import derived_uuid, derived_value, random_hex, random_uuid
 from ..core.wire.codec import canonical, compact
+from . import SPEC
 from .filters import Filter, FilterKeys, matches_all
 
 CUSTOM_SOURCE = "aws.ssm-incidents.custom"
@@ -26,6 +27,20 @@ RECORD_UPDATE = "SSM Incident Record Update"
 RELATED_ITEM_NUMBERS = 1 << 64
 DEFAULT_KEY = "DefaultKey"
 _SEQ = attrgetter("seq")
+MAX_EVENT_DATA: int = SPEC.model.shape_for("EventData").metadata["max"]
+
+
+def fitted(render: Callable[[list[str]], str], texts: list[str]) -> str:
+    """``render(texts)`` within the model's maximum ``eventData`` length: the longest texts are cut until it fits.
+
+    Cutting n characters shortens the JSON text by at least n, so each text is cut at most once.
+    """
+    data = render(texts)
+    while len(data) > MAX_EVENT_DATA and any(texts):
+        longest = max(range(len(texts)), key=lambda i: len(texts[i]))
+        texts[longest] = texts[longest][: max(0, len(texts[longest]) - (len(data) - MAX_EVENT_DATA))]
+        data = render(texts)
+    return data
 
 
 def incident_id(incident_record_arn: str) -> str:
@@ -519,12 +534,21 @@ class RecordUpdate:
         self.item_added = item_added
 
     def text(self) -> str:
-        attributes = [{"attributeName": name, "newValue": value} for name, value in self.changes]
+        names = [name for name, _ in self.changes]
+        values = [value for _, value in self.changes]
         item = self.item
         if item is not None:
             update = {"itemToAdd": item.as_update()} if self.item_added else {"itemToRemove": item.identifier}
-            attributes.append({"attributeName": "relatedItems", "newValue": compact(update)})
-        return compact({"modifiedBy": self.modified_by, "modifiedAttributes": attributes, "incidentTitle": self.title})
+            names.append("relatedItems")
+            values.append(compact(update))
+
+        def render(new_values: list[str]) -> str:
+            attributes = [{"attributeName": n, "newValue": v} for n, v in zip(names, new_values, strict=True)]
+            return compact(
+                {"modifiedBy": self.modified_by, "modifiedAttributes": attributes, "incidentTitle": self.title}
+            )
+
+        return fitted(render, values)
 
     def references(self, incident_record_arn: str) -> list[dict[str, str]]:
         if self.item is None:

@@ -9,8 +9,8 @@ from ..core.context import RequestContext
 from ..core.dispatch import Service, Target
 from ..core.dispatch import dispatch as dispatch_to
 from ..core.wire.http import Request, Response, split_url
-from ..core.wire.model import OperationSpec, ServiceSpec
-from . import access
+from ..core.wire.model import OperationSpec
+from . import SPEC, access
 from .models import SSMIncidentsBackend, ssmincidents_backends
 from .records import IncidentRecord, ResponsePlan
 
@@ -46,7 +46,6 @@ class SSMIncidentsService(Service):
         access.authorize(principal, ctx, op.name, access.resources(op.name, params))
 
 
-SPEC = ServiceSpec("ssm-incidents")
 SERVICE = SSMIncidentsService(SPEC)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 import time
 from typing import Any
 
@@ -14,8 +15,12 @@ from moto.utilities.utils import get_partition
 
 from .. import seam
 from ..core.context import RequestContext
+from . import SPEC, access
+from .exceptions import ServiceError
 from .models import SSMIncidentsBackend, ssmincidents_backends
 from .records import AutomationExecution
+
+log = logging.getLogger(__name__)
 
 ALARM_SOURCE = "aws.cloudwatch"
 # CloudWatch's service-linked role for alarm actions that start incidents (its policy allows only
@@ -23,6 +28,9 @@ ALARM_SOURCE = "aws.cloudwatch"
 ALARM_SERVICE = "ssm-incidents.alarms.cloudwatch.amazonaws.com"
 ALARM_ROLE = "AWSServiceRoleForCloudWatchAlarms_ActionSSMIncidents"
 EVENTS_SERVICE = "events.amazonaws.com"
+MAX_EVENT_SIZE = 256 * 1024  # EventBridge's limit for one PutEvents entry
+MAX_RAW_DATA = SPEC.model.shape_for("RawData").metadata["max"]
+MAX_ARN = SPEC.model.shape_for("Arn").metadata["max"]
 
 
 def install() -> None:
@@ -40,46 +48,94 @@ def on_alarm(account: str, region: str, plan_arns: list[str], event: dict[str, A
         "source": ALARM_SOURCE,
         "triggerArn": event["resources"][0],
         "timestamp": _epoch(event["detail"]["state"]["timestamp"]),
-        "rawData": json.dumps(event),
+        "rawData": raw_data(event),
     }
     role = f"arn:{partition}:iam::{account}:role/aws-service-role/{ALARM_SERVICE}/{ALARM_ROLE}"
     for plan_arn in plan_arns:
-        _start(plan_arn, region, trigger, role, ALARM_SERVICE, [])
+        _start(plan_arn, account, region, trigger, role, ALARM_SERVICE, [])
 
 
 def on_event(account: str, region: str, rule_arn: str, target: dict[str, Any], event: dict[str, Any]) -> None:
     """An event matched a rule targeting a response plan: start (or add to) an incident."""
+    caller = target.get("RoleArn") or rule_arn
+    if _account_of(caller) != account:
+        log.warning("ssm-incidents-mock: rule %s: Cross-account pass role is not allowed (%s).", rule_arn, caller)
+        return
+    raw = raw_data(event)
+    if raw is None:
+        log.warning("ssm-incidents-mock: rule %s: an event over %d bytes is not delivered.", rule_arn, MAX_EVENT_SIZE)
+        return
     trigger = {
         "source": str(event.get("source") or "aws.events")[:50],
         "triggerArn": rule_arn,
         "timestamp": _epoch(event.get("time")),
-        "rawData": json.dumps(event),
+        "rawData": raw,
     }
+    resources = event.get("resources")
     involved = [
         {"identifier": {"type": "INVOLVED_RESOURCE", "value": {"arn": arn}}}
-        for arn in dict.fromkeys(event.get("resources") or ())
-        if isinstance(arn, str) and arn.startswith("arn:")
+        for arn in dict.fromkeys(resources if isinstance(resources, list) else ())
+        if isinstance(arn, str) and arn.startswith("arn:") and len(arn) <= MAX_ARN
     ][:100]
-    caller = target.get("RoleArn") or rule_arn
-    _start(target["Arn"], region, trigger, caller, EVENTS_SERVICE, involved)
+    _start(target["Arn"], account, region, trigger, caller, EVENTS_SERVICE, involved)
+
+
+def raw_data(event: dict[str, Any]) -> str | None:
+    """The trigger's ``rawData``: the event as JSON, cut to the model's maximum (None: an event EventBridge refuses).
+
+    EventBridge takes entries of at most 256 KB; Incident Manager keeps at most ``MAX_RAW_DATA`` characters.
+    """
+    try:
+        text = json.dumps(event)
+    except (ValueError, TypeError, RecursionError):  # nested deeper than JSON can be written back
+        text = json.dumps({k: v for k, v in event.items() if k != "detail"})
+    if len(text) > MAX_EVENT_SIZE:
+        return None
+    return text[:MAX_RAW_DATA]
+
+
+def _account_of(arn: str) -> str:
+    parts = arn.split(":", 5)
+    return parts[4] if len(parts) == 6 else ""
 
 
 def _start(
     plan_arn: str,
+    account: str,
     region: str,
     trigger: dict[str, Any],
     caller: str,
     invoked_by: str,
     related_items: list[dict[str, Any]],
 ) -> None:
+    """Start an incident as ``caller`` of ``account`` would with StartIncident: a plan of another account
+    only if its resource policies share it, and never one of another partition."""
     _, partition, _, _, plan_account, _ = plan_arn.split(":", 5)
-    backend = ssmincidents_backends[plan_account][partition]
-    with backend.lock:
-        ctx = RequestContext.acting_as(plan_account, _incident_region(backend, region), caller)
-        arn = backend.start_incident(ctx, plan_arn, trigger_details=trigger, related_items=related_items)
-        record = backend.incidents.get(arn)
-        if record is not None and record.invoked_by is None and record.trigger_arn == trigger["triggerArn"]:
-            record.invoked_by = invoked_by
+    try:
+        ctx = RequestContext.acting_as(account, region, caller)
+        backend = _plan_backend(ctx, plan_account, partition)
+        if backend is None:
+            raise access.no_resource_policy(ctx, "StartIncident", plan_arn)
+        with backend.lock:
+            ctx = RequestContext.acting_as(account, _incident_region(backend, region), caller)
+            if plan_account != account:
+                access.check_shared(ctx, backend.response_plans, "StartIncident", plan_arn)
+            arn = backend.start_incident(ctx, plan_arn, trigger_details=trigger, related_items=related_items)
+            record = backend.incidents.get(arn)
+            if record is not None and record.invoked_by is None and record.trigger_arn == trigger["triggerArn"]:
+                record.invoked_by = invoked_by
+    except ServiceError as error:  # the alarm action or rule target fails; the alarm or event is unaffected
+        log.warning("ssm-incidents-mock: %s did not start an incident: %s", trigger["triggerArn"], error.message)
+
+
+def _plan_backend(ctx: RequestContext, plan_account: str, partition: str) -> SSMIncidentsBackend | None:
+    """The backend holding the plan: the caller's own, or another account's of the caller's partition that exists."""
+    if partition != ctx.partition:
+        return None
+    if plan_account == ctx.account_id:
+        return ssmincidents_backends[plan_account][partition]
+    accounts = dict.get(ssmincidents_backends, plan_account)
+    return dict.get(accounts, partition) if accounts is not None else None
 
 
 def _incident_region(backend: SSMIncidentsBackend, region: str) -> str:

@@ -92,6 +92,29 @@ def test_incident_operations_need_the_record_and_its_plan() -> None:
 
 
 @mock_ssm_incidents
+def test_identity_policy_wildcards_are_only_star_and_question_mark() -> None:
+    """moto matches policies as regular expressions; IAM's only wildcards are ``*`` and ``?``."""
+
+    @set_initial_no_auth_action_count(7)
+    def run() -> None:
+        setup_incident()
+        plan_b = PLAN_A.replace("plan-a", "plan-b")
+        c = user_client(
+            [
+                {"Effect": "Allow", "Action": "ssm-incidents:GetResponse.lan", "Resource": "*"},
+                {"Effect": "Allow", "Action": "ssm-incidents:getresponseplan", "Resource": PLAN_A[:-2] + "?a"},
+                {"Effect": "Allow", "Action": "ssm-incidents:List*", "Resource": f"{plan_b[:-6]}[a-z]lan-b"},
+                {"Effect": "Deny", "Action": "ssm-incidents:GetResponsePlan", "Resource": plan_b + "?"},
+            ]
+        )
+        assert c.get_response_plan(arn=PLAN_A)["arn"] == PLAN_A  # "?" is one character; names ignore case
+        denied(lambda: c.get_response_plan(arn=plan_b), "because no identity-based policy allows")  # "." is "."
+        denied(lambda: c.list_tags_for_resource(resourceArn=plan_b), "ListTagsForResource")  # "[a-z]" is itself
+
+    run()
+
+
+@mock_ssm_incidents
 def test_unknown_key_and_wrong_secret_are_refused() -> None:
     @set_initial_no_auth_action_count(3)
     def run() -> None:

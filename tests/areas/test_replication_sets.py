@@ -299,7 +299,10 @@ def test_delete_replication_set_deletes_all_incident_manager_data(ssm_incidents:
     plan = ssm_incidents.create_response_plan(name="p", incidentTemplate={"title": "t", "impact": 3}, tags={"k": "v"})[
         "arn"
     ]
-    ssm_incidents.put_resource_policy(resourceArn=plan, policy='{"Statement": [{"Effect": "Allow"}]}')
+    ssm_incidents.put_resource_policy(
+        resourceArn=plan,
+        policy='{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "ssm-incidents:GetResponsePlan", "Resource": "*"}]}',
+    )
     incident = ssm_incidents.start_incident(responsePlanArn=plan)["incidentRecordArn"]
     ssm_incidents.tag_resource(resourceArn=incident, tags={"k": "v"})
 

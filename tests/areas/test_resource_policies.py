@@ -124,6 +124,76 @@ def test_invalid_policies_are_rejected(ssm_incidents: Any, plan: str, policy: st
     assert policies_of(ssm_incidents, plan) == []
 
 
+def statement(**members: Any) -> str:
+    """A policy of one statement: a valid one, with ``members`` replaced (``None`` removes a member)."""
+    base = {"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "ssm-incidents:*", "Resource": "*"}
+    merged = {k: v for k, v in {**base, **members}.items() if v is not None}
+    return json.dumps({"Version": "2012-10-17", "Statement": [merged]})
+
+
+@pytest.mark.parametrize(
+    ("policy", "fragment"),
+    [
+        (statement(Principal={"AWS": 123}), "a non-empty list of non-empty strings"),
+        (statement(Principal={"AWS": [["111122223333"]]}), "a non-empty list of non-empty strings"),
+        (statement(Principal={"AWS": []}), "a non-empty list of non-empty strings"),
+        (statement(Principal={"Nobody": "x"}), 'a principal must be "*" or an object'),
+        (statement(Principal=None), "exactly one of Principal and NotPrincipal"),
+        (statement(Principal=[]), 'a principal must be "*" or an object'),
+        (
+            json.dumps({"Statement": [{"Effect": "Allow", "Principal": None, "Action": "*", "Resource": "*"}]}),
+            "principal",
+        ),
+        (statement(Action=5), "Action must be a non-empty string"),
+        (statement(Action=None), "exactly one of Action and NotAction"),
+        (statement(Action="GetResponsePlan"), "prefaced by a vendor"),
+        (statement(Action="ssm-incidents:Get:Plan"), "prefaced by a vendor"),
+        (statement(Resource=[]), "Resource must be a non-empty string"),
+        (statement(Resource=""), "Resource must be a non-empty string"),
+        (statement(Resource=[None]), "Resource must be a non-empty string"),
+        (statement(Resource="plan"), 'must be in ARN format or "*"'),
+        (statement(NotResource="*"), "exactly one of Resource and NotResource"),
+        (statement(Condition={"StringEquals": {"aws:PrincipalAccount": {"nested": "x"}}}), "Condition must map"),
+        (statement(Condition={"StringEquals": {"aws:PrincipalAccount": [None]}}), "Condition must map"),
+        (statement(Condition={"StringEquals": "111122223333"}), "Condition must map"),
+        (statement(Sid=7), "Sid must be a string"),
+        (statement(Extra="x"), "unknown element 'Extra'"),
+        ('{"Statement": {"Effect": "Allow"}, "Owner": "me"}', "unknown element 'Owner'"),
+        ('{"Version": "2020-01-01", "Statement": {"Effect": "Allow"}}', "Version must be one of"),
+        ('{"Version": 2012, "Statement": {"Effect": "Allow"}}', "Version must be one of"),
+        ('{"Statement": {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": NaN}}', "not a valid JSON"),
+        ("[" * 1999 + "]" * 1999, "not a valid JSON document"),
+        (
+            json.dumps({"Statement": [json.loads(statement(Sid="a"))["Statement"][0]] * 2}),
+            "Statement IDs (SID) in a single policy must be unique",
+        ),
+    ],
+)
+def test_policies_outside_the_iam_grammar_are_rejected(
+    ssm_incidents: Any, plan: str, policy: str, fragment: str
+) -> None:
+    with pytest.raises(ClientError) as exc_info:
+        ssm_incidents.put_resource_policy(resourceArn=plan, policy=policy)
+    assert_error(exc_info, "ValidationException", 400, fragment)
+    assert policies_of(ssm_incidents, plan) == []
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        statement(Condition={"StringEquals": {"aws:PrincipalAccount": 111122223333}}),  # IAM allows numbers
+        statement(Condition={"Bool": {"aws:SecureTransport": True}, "NumericLessThan": {"x:y": [1.5, 2]}}),
+        statement(Resource=f"{PLAN_PREFIX}[p]lan?.*"),  # only * and ? are wildcards
+        statement(Principal="*", Action=None, NotAction="ssm-incidents:DeleteResponsePlan"),
+        statement(Principal={"AWS": ["111122223333", "*"], "Service": "events.amazonaws.com"}),
+        json.dumps({"Statement": json.loads(statement(Sid="a"))["Statement"][0]}),  # no Version, one statement
+    ],
+)
+def test_policies_within_the_iam_grammar_are_stored(ssm_incidents: Any, plan: str, policy: str) -> None:
+    policy_id = ssm_incidents.put_resource_policy(resourceArn=plan, policy=policy)["policyId"]
+    assert [(p["policyId"], p["policyDocument"]) for p in policies_of(ssm_incidents, plan)] == [(policy_id, policy)]
+
+
 def test_policy_longer_than_the_model_allows_is_rejected(ssm_incidents: Any, plan: str) -> None:
     policy = json.dumps({"Statement": [{"Effect": "Allow", "Sid": "x" * 4000}]})
     with pytest.raises(ClientError) as exc_info:

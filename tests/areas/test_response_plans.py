@@ -297,7 +297,10 @@ def test_incidents_use_the_updated_template(ssm_incidents: Any) -> None:
 
 def test_delete_removes_the_plan_its_tags_and_policies_but_not_its_incidents(ssm_incidents: Any) -> None:
     arn = create_full_plan(ssm_incidents)
-    ssm_incidents.put_resource_policy(resourceArn=arn, policy='{"Statement": {"Effect": "Allow"}}')
+    ssm_incidents.put_resource_policy(
+        resourceArn=arn,
+        policy='{"Statement": {"Effect": "Allow", "Principal": "*", "Action": "ssm-incidents:GetResponsePlan", "Resource": "*"}}',
+    )
     incident = ssm_incidents.start_incident(responsePlanArn=arn)["incidentRecordArn"]
     response = ssm_incidents.delete_response_plan(arn=arn)
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 204

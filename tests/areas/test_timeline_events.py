@@ -470,3 +470,22 @@ def test_record_update_events_keep_the_title_and_caller_of_their_moment(ssm_inci
     assert updates[2]["modifiedBy"] == "arn:aws:sts::123456789012:assumed-role/responder/bob"
     again = ssm_incidents.get_timeline_event(incidentRecordArn=arn, eventId=parent_update["eventId"])["event"]
     assert json.loads(again["eventData"])["incidentTitle"] == "Outage"
+
+
+def test_events_incident_manager_writes_stay_within_the_models_event_data_length(ssm_incidents: Any, plan: str) -> None:
+    """Escaping makes JSON text longer than its input: a 10,000-quote rawData, an 8,000-quote summary."""
+    limit = ssm_incidents.meta.service_model.shape_for("EventData").metadata["max"]
+    trigger = {"source": "my.app", "timestamp": 1.0, "rawData": '"' * 10_000}
+    arn = ssm_incidents.start_incident(responsePlanArn=plan, triggerDetails=trigger)["incidentRecordArn"]
+    targets = [{"snsTopicArn": f"arn:aws:sns:us-east-1:123456789012:{'t' * 900}{i}"} for i in range(10)]
+    ssm_incidents.update_incident_record(arn=arn, summary='"' * 8000, notificationTargets=targets)
+    events = ssm_incidents.list_timeline_events(incidentRecordArn=arn, sortOrder="ASCENDING")["eventSummaries"]
+    data = [
+        ssm_incidents.get_timeline_event(incidentRecordArn=arn, eventId=e["eventId"])["event"]["eventData"]
+        for e in events
+    ]
+    assert all(len(text) <= limit for text in data)
+    (trigger_data,) = [json.loads(text) for text in data if "rawData" in text]
+    assert set(trigger_data["rawData"]) == {'"'}
+    changed = json.loads(data[-1])["modifiedAttributes"]
+    assert [a["attributeName"] for a in changed] == ["summary", "notificationTargets"]

@@ -42,6 +42,20 @@ def create_plan(client: Any, name: str = "cpu", **kwargs: Any) -> str:
     return arn
 
 
+def share_plan(client: Any, plan_arn: str, account: str) -> None:
+    """Share the plan (and its incidents) with ``account``, as AWS RAM does: a resource policy naming it."""
+    incidents = plan_arn.replace(":response-plan/", ":incident-record/") + "/*"
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"AWS": account},
+        "Action": ["ssm-incidents:GetResponsePlan", "ssm-incidents:StartIncident", "ssm-incidents:GetIncidentRecord"],
+        "Resource": [plan_arn, incidents],
+    }
+    client.put_resource_policy(
+        resourceArn=plan_arn, policy=json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+    )
+
+
 def create_alarm(cloudwatch: Any, plan_arn: str, name: str = "cpu-high", **kwargs: Any) -> str:
     cloudwatch.put_metric_alarm(
         AlarmName=name,

@@ -7,7 +7,17 @@ from typing import Any
 
 import pytest
 
-from tests.support.moto_world import ACCOUNT, REGION, aws, create_alarm, create_plan, incidents, set_state, trigger_data
+from tests.support.moto_world import (
+    ACCOUNT,
+    REGION,
+    aws,
+    create_alarm,
+    create_plan,
+    incidents,
+    set_state,
+    share_plan,
+    trigger_data,
+)
 
 ALARM_ROLE = (
     f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/ssm-incidents.alarms.cloudwatch.amazonaws.com/"
@@ -171,3 +181,34 @@ def test_the_incident_is_made_in_a_region_of_the_replication_set(ssm_incidents: 
     items = ssm_incidents.list_related_items(incidentRecordArn=summary["arn"])["relatedItems"]
     parent = next(i for i in items if i["identifier"]["type"] == "PARENT")
     assert parent["identifier"]["value"]["arn"].startswith(f"arn:aws:ssm:us-east-1:{ACCOUNT}:opsitem/")
+
+
+def test_an_alarm_of_another_account_starts_an_incident_only_from_a_plan_shared_with_it(
+    ssm_incidents: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The alarm action is a StartIncident by that account: the same sharing rules as a direct call."""
+    plan = create_plan(ssm_incidents)
+    application = "111122223333"
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", application)  # moto serves the next calls as that account
+    cloudwatch = aws("cloudwatch")
+    alarm = create_alarm(cloudwatch, plan)
+    set_state(cloudwatch, "cpu-high", "ALARM")
+    monkeypatch.delenv("MOTO_ACCOUNT_ID")
+    assert incidents(ssm_incidents) == []
+    share_plan(ssm_incidents, plan, application)
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", application)
+    set_state(cloudwatch, "cpu-high", "OK")
+    set_state(cloudwatch, "cpu-high", "ALARM")
+    monkeypatch.delenv("MOTO_ACCOUNT_ID")
+    (summary,) = incidents(ssm_incidents)
+    assert summary["arn"].startswith(f"arn:aws:ssm-incidents::{ACCOUNT}:incident-record/cpu/")
+    source = ssm_incidents.get_incident_record(arn=summary["arn"])["incidentRecord"]["incidentRecordSource"]
+    assert (source["resourceArn"], source["createdBy"]) == (alarm, ALARM_ROLE.replace(ACCOUNT, application))
+
+
+def test_an_alarm_of_another_partition_starts_nothing(ssm_incidents: Any) -> None:
+    plan = create_plan(ssm_incidents)
+    china = aws("cloudwatch", "cn-north-1")
+    create_alarm(china, plan)
+    set_state(china, "cpu-high", "ALARM")
+    assert incidents(ssm_incidents) == []

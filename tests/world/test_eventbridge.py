@@ -7,7 +7,17 @@ from typing import Any
 
 import pytest
 
-from tests.support.moto_world import ACCOUNT, aws, create_plan, create_runbook, incidents, runbook_action, trigger_data
+from tests.support.moto_world import (
+    ACCOUNT,
+    aws,
+    create_plan,
+    create_runbook,
+    events_of_type,
+    incidents,
+    runbook_action,
+    share_plan,
+    trigger_data,
+)
 
 PATTERN = {"source": ["my.app"], "detail": {"severity": ["high"]}}
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/events-start-incident"
@@ -113,4 +123,80 @@ def test_disabled_and_schedule_rules_start_nothing(ssm_incidents: Any, events: A
 def test_a_rule_naming_a_missing_plan_does_not_fail_put_events(ssm_incidents: Any, events: Any) -> None:
     rule_to(events, f"arn:aws:ssm-incidents::{ACCOUNT}:response-plan/missing")
     put(events)
+    assert incidents(ssm_incidents) == []
+
+
+def test_a_rule_of_another_account_starts_an_incident_only_from_a_plan_shared_with_it(
+    ssm_incidents: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = create_plan(ssm_incidents)
+    application = "111122223333"
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", application)
+    events = aws("events")
+    events.put_rule(Name="app-high", EventPattern=json.dumps(PATTERN))
+    role = f"arn:aws:iam::{application}:role/events-start-incident"
+    events.put_targets(Rule="app-high", Targets=[{"Id": "t", "Arn": plan, "RoleArn": role}])
+    put(events)
+    monkeypatch.delenv("MOTO_ACCOUNT_ID")
+    assert incidents(ssm_incidents) == []
+    share_plan(ssm_incidents, plan, application)
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", application)
+    put(events)
+    monkeypatch.delenv("MOTO_ACCOUNT_ID")
+    (summary,) = incidents(ssm_incidents)
+    source = ssm_incidents.get_incident_record(arn=summary["arn"])["incidentRecord"]["incidentRecordSource"]
+    assert source["createdBy"] == role
+
+
+def test_a_target_role_of_another_account_starts_nothing(ssm_incidents: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """EventBridge refuses to pass a role of another account; the owner's role is no way into its plan."""
+    plan = create_plan(ssm_incidents)
+    share_plan(ssm_incidents, plan, "111122223333")
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", "111122223333")
+    events = aws("events")
+    events.put_rule(Name="app-high", EventPattern=json.dumps(PATTERN))
+    events.put_targets(Rule="app-high", Targets=[{"Id": "t", "Arn": plan, "RoleArn": ROLE}])  # the owner's role
+    put(events)
+    monkeypatch.delenv("MOTO_ACCOUNT_ID")
+    assert incidents(ssm_incidents) == []
+
+
+def nested(depth: int) -> dict[str, Any]:
+    inner: Any = 0
+    for _ in range(depth):
+        inner = {"i": inner}
+    return {"severity": "high", "inner": inner}
+
+
+def put_detail(events: Any, detail: dict[str, Any]) -> None:
+    entry = {"Source": "my.app", "DetailType": "Service health", "Detail": json.dumps(detail)}
+    assert events.put_events(Entries=[entry])["FailedEntryCount"] == 0
+
+
+def trigger_event_data(client: Any) -> list[str]:
+    (summary,) = incidents(client)
+    return [e["eventData"] for e in events_of_type(client, summary["arn"], "SSM Incident Trigger")]
+
+
+def test_a_deeply_nested_event_starts_an_incident(ssm_incidents: Any, events: Any) -> None:
+    rule_to(events, create_plan(ssm_incidents))
+    put_detail(events, nested(500))
+    (data,) = trigger_event_data(ssm_incidents)
+    assert json.loads(json.loads(data)["rawData"])["detail"] == nested(500)
+
+
+def test_a_large_event_is_cut_to_the_models_sizes(ssm_incidents: Any, events: Any) -> None:
+    model = ssm_incidents.meta.service_model
+    rule_to(events, create_plan(ssm_incidents))
+    put_detail(events, {"severity": "high", "text": '"quoted" ' * 22_000})  # ~200 KB, half of it escapes
+    (data,) = trigger_event_data(ssm_incidents)
+    assert len(data) <= model.shape_for("EventData").metadata["max"]
+    raw = json.loads(data)["rawData"]
+    assert len(raw) <= model.shape_for("RawData").metadata["max"]
+    assert raw.startswith('{"version": "0"')
+
+
+def test_an_event_over_eventbridges_entry_limit_is_not_delivered(ssm_incidents: Any, events: Any) -> None:
+    rule_to(events, create_plan(ssm_incidents))
+    put_detail(events, {"severity": "high", "text": "x" * 300_000})
     assert incidents(ssm_incidents) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from moto.sns.models import sns_backends
 
 from ssm_incidents_mock import SSMIncidentsMock
 from tests.support.moto_world import ACCOUNT, REGION, aws, create_plan, received, subscribed_queue
@@ -105,3 +106,30 @@ def test_incidents_without_topics_publish_nothing(ssm_incidents: Any, mocked_ssm
     arn = ssm_incidents.start_incident(responsePlanArn=create_plan(ssm_incidents))["incidentRecordArn"]
     ssm_incidents.update_incident_record(arn=arn, status="RESOLVED")
     assert mocked_ssm_incidents.notifications() == []
+
+
+def test_topics_the_incident_cannot_reach_are_not_published_to(
+    ssm_incidents: Any, mocked_ssm_incidents: SSMIncidentsMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another partition's topic, a third account's topic and entries that are no topic ARN reach no SNS."""
+    china, china_url = subscribed_queue(aws("sns", "cn-north-1"), aws("sqs", "cn-north-1"), "china")
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", "444455556666")
+    stranger, stranger_url = subscribed_queue(aws("sns"), aws("sqs"), "stranger")
+    monkeypatch.delenv("MOTO_ACCOUNT_ID")
+    junk = ["../0", "", f"arn:aws:sns:{REGION}:../0:x", f"arn:aws:sns:{REGION}:{ACCOUNT}:a/../b"]
+    plan = create_plan(
+        ssm_incidents,
+        template={"notificationTargets": [{"snsTopicArn": china}, {"snsTopicArn": stranger}]},
+        chatChannel={"chatbotSns": junk},
+    )
+    ssm_incidents.start_incident(responsePlanArn=plan)
+    assert received(aws("sqs", "cn-north-1"), china_url) == []
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", "444455556666")
+    assert received(aws("sqs"), stranger_url) == []
+    monkeypatch.delenv("MOTO_ACCOUNT_ID")
+    sent = {n.topic_arn: n for n in mocked_ssm_incidents.notifications()}
+    assert set(sent) == {china, stranger, *junk}
+    assert all(n.message_id is None for n in sent.values())
+    assert "partition" in (sent[china].error or "") and "444455556666" in (sent[stranger].error or "")
+    assert all("Invalid parameter: TopicArn" in (sent[topic].error or "") for topic in junk)
+    assert "../0" not in dict.keys(sns_backends)

@@ -19,6 +19,7 @@ from tests.support.moto_world import (
     events_of_type,
     runbook_action,
     set_state,
+    share_plan,
 )
 
 START_FAILURE = "SSM Automation Execution Start Failure for Incident"
@@ -117,6 +118,7 @@ def test_impacted_account_runbooks_run_where_the_alarm_is(
 ) -> None:
     plan = create_plan(ssm_incidents, actions=[runbook_action(targetAccount="IMPACTED_ACCOUNT")])
     application = "111122223333"
+    share_plan(ssm_incidents, plan, application)  # an alarm may use only a plan it could start directly
     monkeypatch.setenv("MOTO_ACCOUNT_ID", application)  # moto serves the next calls as that account
     create_runbook()
     cloudwatch = aws("cloudwatch")
@@ -126,3 +128,27 @@ def test_impacted_account_runbooks_run_where_the_alarm_is(
     (execution,) = mocked_ssm_incidents.automation_executions()
     assert execution.account_id == application
     assert execution.arn.startswith(f"arn:aws:ssm:us-east-1:{application}:automation-execution/")
+
+
+@pytest.mark.parametrize(("account", "runs"), [("111122223333", False), (ACCOUNT, True)])
+def test_a_trigger_arn_given_by_the_caller_reaches_no_account_but_the_callers(
+    ssm_incidents: Any,
+    mocked_ssm_incidents: SSMIncidentsMock,
+    monkeypatch: pytest.MonkeyPatch,
+    account: str,
+    runs: bool,
+) -> None:
+    """StartIncident's triggerDetails are the caller's words: they cannot send a runbook into another account."""
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", account)
+    create_runbook()
+    monkeypatch.delenv("MOTO_ACCOUNT_ID")
+    plan = create_plan(ssm_incidents, actions=[runbook_action(targetAccount="IMPACTED_ACCOUNT")])
+    trigger = {"source": "my.app", "timestamp": 1.0, "triggerArn": f"arn:aws:cloudwatch:us-east-1:{account}:alarm:x"}
+    arn = ssm_incidents.start_incident(responsePlanArn=plan, triggerDetails=trigger)["incidentRecordArn"]
+    executions = mocked_ssm_incidents.automation_executions()
+    assert [e.account_id for e in executions] == ([account] if runs else [])
+    failures = [json.loads(e["eventData"]) for e in events_of_type(ssm_incidents, arn, START_FAILURE)]
+    if runs:
+        assert failures == []
+    else:
+        assert failures[0]["errorMessage"].startswith(f"The runbook cannot run in the impacted account {account}")

@@ -26,7 +26,10 @@ def generated_ids(client: Any, mock: SSMIncidentsMock) -> list[str]:
     client.get_waiter("wait_for_replication_set_active").wait(arn=rs, WaiterConfig={"Delay": 0})
     create_runbook()
     plan = create_plan(client, actions=[runbook_action()])
-    policy = client.put_resource_policy(resourceArn=plan, policy='{"Statement": [{"Effect": "Allow"}]}')["policyId"]
+    policy = client.put_resource_policy(
+        resourceArn=plan,
+        policy='{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "ssm-incidents:GetResponsePlan", "Resource": "*"}]}',
+    )["policyId"]
     incident = client.start_incident(responsePlanArn=plan)["incidentRecordArn"]
     event = client.create_timeline_event(
         incidentRecordArn=incident, eventTime=time.time(), eventType="Note", eventData='"n"'
