@@ -25,7 +25,8 @@ from botocore.serialize import create_serializer
 
 from ssm_incidents_mock import mock_ssm_incidents
 from ssm_incidents_mock.core.wire.http import Request
-from ssm_incidents_mock.ssm_incidents.responses import SPEC, dispatch
+from ssm_incidents_mock.ssm_incidents import SPEC
+from ssm_incidents_mock.ssm_incidents.responses import dispatch
 
 ROOT = Path(__file__).resolve().parent.parent
 COVERAGE_DOC = ROOT / "docs" / "coverage.md"

@@ -47,7 +47,8 @@ from .core.hosts import host_name, is_loopback
 from .core.wire import codec
 from .core.wire.http import MAX_BODY_BYTES, Request, Response, split_url
 from .snapshot import dump_state, reset_state
-from .ssm_incidents.responses import SERVICE, SPEC, dispatch
+from .ssm_incidents import SPEC
+from .ssm_incidents.responses import SERVICE, dispatch
 
 ENDPOINT_HOST = SPEC.endpoint_host
 SERVICE_NAME = SPEC.name

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from . import seam
+from .ssm_incidents import SPEC
 from .ssm_incidents.models import SSMIncidentsBackend, ssmincidents_backends
-from .ssm_incidents.responses import SPEC
 
 BATCH = 256  # records rendered per hold of the lock
 _T = TypeVar("_T")

@@ -1,6 +1,7 @@
 """URL patterns for moto: its ``responses`` mock and its server route ssm-incidents here."""
 
-from .responses import SPEC, url_handler
+from . import SPEC
+from .responses import url_handler
 
 url_bases = [rf"https?://{SPEC.endpoint_host}"]
 

@@ -8,8 +8,8 @@ from types import ModuleType
 
 import pytest
 
+from ssm_incidents_mock.ssm_incidents import SPEC
 from ssm_incidents_mock.ssm_incidents.models import SSMIncidentsBackend
-from ssm_incidents_mock.ssm_incidents.responses import SPEC
 
 ROOT = Path(__file__).resolve().parents[2]
 

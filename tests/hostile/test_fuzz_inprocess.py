@@ -15,7 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ssm_incidents_mock.core.wire.http import Request
-from ssm_incidents_mock.ssm_incidents.responses import SPEC, dispatch
+from ssm_incidents_mock.ssm_incidents import SPEC
+from ssm_incidents_mock.ssm_incidents.responses import dispatch
 from tests.support.fuzz import (
     COUNTER,
     EMPTY_OUTPUT_MAP,

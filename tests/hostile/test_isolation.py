@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from ssm_incidents_mock import mock_ssm_incidents
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
+from ssm_incidents_mock.ssm_incidents import SPEC
 from ssm_incidents_mock.ssm_incidents.models import ssmincidents_backends
-from ssm_incidents_mock.ssm_incidents.responses import SPEC
 from tests.support import assert_error, client, create_plan, unchecked
 from tests.support.fuzz import COUNTER, build_world, call, focus, fuzz_settings, snapshot
 from tests.support.strategies import request

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
-from ssm_incidents_mock.ssm_incidents.responses import SPEC
+from ssm_incidents_mock.ssm_incidents import SPEC
 from tests.support.fuzz import (
     AUTH,
     COUNTER,

@@ -15,8 +15,8 @@ from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, settings
 
 from ssm_incidents_mock.core.wire.http import Request
+from ssm_incidents_mock.ssm_incidents import SPEC
 from ssm_incidents_mock.ssm_incidents.models import SSMIncidentsBackend, ssmincidents_backends
-from ssm_incidents_mock.ssm_incidents.responses import SPEC
 from tests.support.builders import unchecked
 from tests.support.shapes import output_problems
 from tests.support.strategies import World

@@ -21,7 +21,7 @@ from typing import Any
 from botocore.model import Shape
 from hypothesis import strategies as st
 
-from ssm_incidents_mock.ssm_incidents.responses import SPEC
+from ssm_incidents_mock.ssm_incidents import SPEC
 
 World = dict[str, list[str]]
 

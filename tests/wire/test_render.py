@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from ssm_incidents_mock.ssm_incidents import SPEC
 from ssm_incidents_mock.ssm_incidents.exceptions import (
     ConflictException,
     ResourceNotFoundException,
@@ -15,7 +16,7 @@ from ssm_incidents_mock.ssm_incidents.exceptions import (
     ThrottlingException,
     ValidationException,
 )
-from ssm_incidents_mock.ssm_incidents.responses import SERVICE, SPEC
+from ssm_incidents_mock.ssm_incidents.responses import SERVICE
 
 render_error = SERVICE.protocol.render_error
 render_result = SERVICE.protocol.render_result

@@ -14,7 +14,8 @@ from botocore.serialize import create_serializer
 from ssm_incidents_mock.core.exceptions import ValidationException
 from ssm_incidents_mock.core.wire.http import Request, UnknownOperation, split_url
 from ssm_incidents_mock.core.wire.model import OperationSpec
-from ssm_incidents_mock.ssm_incidents.responses import SERVICE, SPEC
+from ssm_incidents_mock.ssm_incidents import SPEC
+from ssm_incidents_mock.ssm_incidents.responses import SERVICE
 from tests.support import assert_error, unchecked
 
 route = SERVICE.protocol.route

@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from ssm_incidents_mock.core.wire.validate import InputCompiler, format_errors, render_value
-from ssm_incidents_mock.ssm_incidents.responses import SPEC
+from ssm_incidents_mock.ssm_incidents import SPEC
 from tests.support import assert_error, unchecked
 
 TEMPLATE = {"title": "t", "impact": 3}
