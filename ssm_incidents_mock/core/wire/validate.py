@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import timezone
 from typing import Any, cast
@@ -125,6 +126,39 @@ EARLIEST_TIMESTAMP = 0.0
 LATEST_TIMESTAMP = 253402300799.999
 
 
+_PROPERTY = re.compile(r"\\p\{(\w)\}")
+_PROPERTY_CLASS = re.compile(r"\^\[((?:[^\]\\]|\\.)*)\]\*\$")
+
+
+class _PropertyClass:
+    """``^[...]*$`` with Unicode property classes (``\\p{L}``), which Python's ``re`` lacks: every
+    character is of one of the general categories or matches the rest of the class."""
+
+    __slots__ = ("categories", "rest")
+
+    def __init__(self, body: str) -> None:
+        self.categories = frozenset(_PROPERTY.findall(body))
+        rest = _PROPERTY.sub("", body)
+        self.rest = re.compile(f"[{rest}]") if rest else None
+
+    def fullmatch(self, text: str) -> bool | None:
+        rest = self.rest
+        for char in text:
+            if unicodedata.category(char)[0] not in self.categories and (rest is None or not rest.fullmatch(char)):
+                return None
+        return True
+
+
+def compile_pattern(pattern: str) -> Any:
+    """The model's pattern as an object with ``fullmatch``; a class of Unicode properties as ``_PropertyClass``."""
+    if "\\p{" in pattern:
+        whole = _PROPERTY_CLASS.fullmatch(pattern)
+        if whole is None:
+            raise ValueError(f"Unsupported pattern in the model: {pattern}")
+        return _PropertyClass(whole.group(1))
+    return re.compile(pattern)
+
+
 class ScalarRule:
     """A string or number shape's constraints: ``passes`` is the cheap test, ``failures`` says which."""
 
@@ -136,7 +170,7 @@ class ScalarRule:
         is_string = shape.type_name == "string"
         unit = "length" if is_string else "value"
         pattern = meta.get("pattern") if is_string else None
-        regex = re.compile(pattern) if pattern else None
+        regex = compile_pattern(pattern) if pattern else None
         enum = cast(StringShape, shape).enum if is_string else None
         enum_set = frozenset(enum) if enum else None
 

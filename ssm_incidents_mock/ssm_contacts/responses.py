@@ -1,0 +1,49 @@
+"""ssm-contacts for the one dispatcher (``dispatch.py``): backends per account and region, IAM actions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..core.context import RequestContext
+from ..core.dispatch import Service, Target
+from ..core.dispatch import dispatch as dispatch_to
+from ..core.wire.http import Request, Response, split_url
+from ..core.wire.model import OperationSpec
+from ..ssm_incidents import access
+from . import SPEC
+from .models import SSMContactsBackend, ssmcontacts_backends
+
+
+def backend_for(account_id: str, region: str) -> SSMContactsBackend:
+    """``ssmcontacts_backends[account_id][region]``, read directly once it exists (see ssm-incidents)."""
+    accounts = dict.get(ssmcontacts_backends, account_id)
+    backend = dict.get(accounts, region) if accounts is not None else None
+    return backend if backend is not None else ssmcontacts_backends[account_id][region]
+
+
+class SSMContactsService(Service):
+    """ssm-contacts: every resource lives in the caller's account and region."""
+
+    def target(self, ctx: RequestContext, op: OperationSpec, params: dict[str, Any]) -> Target:
+        return Target(backend_for(ctx.account_id, ctx.region))
+
+    def authorize(self, principal: Any, ctx: RequestContext, op: OperationSpec, params: dict[str, Any]) -> None:
+        arns = [value for value in params.values() if isinstance(value, str) and value.startswith("arn:")]
+        access.authorize(principal, ctx, op.name, arns[:1] or ["*"], service="ssm-contacts")
+
+
+SERVICE = SSMContactsService(SPEC)
+
+
+def dispatch(request: Request, host: str) -> Response:
+    """Answer one ssm-contacts request. ``host`` carries the region when it is an AWS host."""
+    return dispatch_to(SERVICE, request, host)
+
+
+def url_handler(request: Any, full_url: str, headers: Mapping[str, str]) -> Response:
+    """moto's entry point (``urls.url_paths``): its ``responses`` callback and its server call this."""
+    body = request.get_data() if hasattr(request, "get_data") else request.body
+    host, path, query = split_url(full_url or request.url)
+    method = getattr(request, "method", "GET")
+    return dispatch(Request(method, path, query, request.headers or headers, body), host)
