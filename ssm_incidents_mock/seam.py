@@ -32,7 +32,6 @@ import logging
 import math
 import re
 import sys
-import threading
 import warnings
 from collections.abc import Callable
 from functools import lru_cache
@@ -45,6 +44,7 @@ from moto.moto_api import state_manager
 from moto.moto_api._internal import mock_random
 from moto.moto_api._internal.managed_state_model import ManagedState as ManagedState
 
+from .config import new_lock
 from .exceptions import InternalServerException
 from .hosts import is_loopback
 
@@ -105,7 +105,7 @@ def check_moto_version(version: str) -> None:
 
 SERVICE = "ssmincidents"  # moto's name for the service (``moto.ssmincidents``, ``get_backend``)
 _EVENT_PREFIX = "before-send.ssm-incidents."
-_lock = threading.Lock()
+_lock = new_lock()
 _installed = False
 
 

@@ -11,7 +11,7 @@ from ..exceptions import ServiceError, ValidationException
 from ..ids import request_id
 from . import codec
 from .model import SPEC, OperationSpec
-from .validate import format_errors
+from .validate import Errors, format_errors
 
 Response = tuple[int, dict[str, str], bytes]
 
@@ -92,7 +92,7 @@ def parse(op: OperationSpec, labels: dict[str, str], request: Request) -> dict[s
     except UnicodeDecodeError:
         raise ValidationException("The request URI is not valid percent-encoded UTF-8.") from None
     if op.check is not None:
-        errors: list[str] = []
+        errors = Errors()
         params = op.check(params, "", errors)
         if errors:
             raise ValidationException(format_errors(errors))
