@@ -64,6 +64,16 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
                     listed["ratio"] <= 2,
                 )
             )
+        shared = scaling.get("shared_list")
+        if shared:
+            out.append(
+                (
+                    f"consumer's list page over {shared['incidents'] // 1000}k in {shared['plans']} shared plans "
+                    "<= 1.5x the owner's",
+                    f"{shared['ratio']:.2f}x [{shared['ratio_low']:.2f}, {shared['ratio_high']:.2f}]",
+                    shared["ratio"] <= 1.5,
+                )
+            )
     activation = results.get("activation")
     if activation:
         # "no slower": the 95% interval of the median ratio reaches 1.0 or below, so no slowdown is measurable
@@ -157,6 +167,14 @@ def markdown(results: dict[str, Any]) -> str:
                 "",
                 f"Filtered list (status OPEN + impact 3, one page of 50) over {listed['incidents']} incidents: "
                 f"{listed['ratio']:.2f}x the floor of that list call ({listed['subject_us']:.0f} µs vs {listed['baseline_us']:.0f} µs).",
+            ]
+        shared = scaling.get("shared_list")
+        if shared:
+            lines += [
+                "",
+                f"A consumer's page of 100 over {shared['incidents']} incidents in {shared['plans']} plans shared with "
+                f"it: {shared['ratio']:.2f}x the owner's page of the same records ({shared['subject_us']:.0f} µs vs "
+                f"{shared['baseline_us']:.0f} µs).",
             ]
     activation = results.get("activation")
     if activation:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from benchmarks import shared_listing
 from benchmarks.calls import CALLS, State, call_set, pin, pinned_client
 from benchmarks.common import capture, floor_client, interleaved
 from ssm_incidents_mock import mock_ssm_incidents
@@ -37,6 +38,7 @@ def run(sizes: tuple[int, ...], rounds: int, n: int) -> dict[str, Any]:
             if size == max(sizes):
                 out["filtered_list"] = filtered_list(big_client, account, rounds, n)
                 out["filtered_list"]["incidents"] = size
+        out["shared_list"] = shared_listing.measure(rounds, n)
     return out
 
 

@@ -1,9 +1,12 @@
-"""Process-wide settings of the mock, read by the backend on each call."""
+"""Process-wide settings of the mock, read by the backend on each call, and its fork-safe locks."""
 
 from __future__ import annotations
 
 import itertools
 import os
+import threading
+import weakref
+from typing import Any
 
 STRICT_ENV = "SSM_INCIDENTS_MOCK_STRICT"
 _FALSE = ("0", "false", "no", "off", "lenient")
@@ -48,3 +51,24 @@ class Settings:
 
 
 settings = Settings()
+
+
+# Every lock of the package: a forked child has only the thread that forked, so a lock another
+# thread held at the fork would stay held in the child for ever. The child gets them all unlocked.
+_LOCKS: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def new_lock(reentrant: bool = False) -> Any:
+    """A ``threading.Lock`` (``RLock`` if ``reentrant``) that a forked child finds unlocked."""
+    lock = threading.RLock() if reentrant else threading.Lock()
+    _LOCKS.add(lock)
+    return lock
+
+
+def _unlock_after_fork() -> None:
+    for lock in list(_LOCKS):
+        lock._at_fork_reinit()  # what the standard library's own locks get in a forked child
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which cannot fork
+    os.register_at_fork(after_in_child=_unlock_after_fork)

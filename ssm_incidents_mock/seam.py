@@ -33,7 +33,6 @@ import logging
 import math
 import re
 import sys
-import threading
 import warnings
 from collections.abc import Callable
 from functools import lru_cache
@@ -46,6 +45,7 @@ from moto.moto_api import state_manager
 from moto.moto_api._internal import mock_random
 from moto.moto_api._internal.managed_state_model import ManagedState as ManagedState
 
+from .config import new_lock
 from .core.exceptions import InternalServerException
 from .core.hosts import is_loopback
 
@@ -124,7 +124,7 @@ class Served:
         self.make_request = make_request
 
 
-_lock = threading.Lock()
+_lock = new_lock()
 _served: dict[str, Served] = {}  # by botocore event prefix
 
 

@@ -3,6 +3,8 @@
 Random ids are drawn from moto's own generator (``mock_random``), so ``POST /moto-api/seed?a=N``
 makes them repeat from run to run as moto's ids do; they are formatted here, which is cheaper than
 ``uuid.uuid4()``. Test tools that re-seed the ``random`` module for every test do not touch it.
+Seeding twice with one value makes the generator repeat ids that are still in use, so every id
+that is kept is drawn with ``unused``, which draws again past the ones taken.
 
 An incident's timeline events, its generated dedupe string and its related items' ids are
 *derived* from the incident's id and a number: ``id XOR (number * K) mod 2**128`` is a bijection
@@ -14,9 +16,12 @@ visibly related too (they share characters); callers must not parse them either 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Collection
+from typing import TypeVar
 
 from .. import seam
 
+T = TypeVar("T")
 _RANDOM = seam.moto_random()
 _MASK = (1 << 128) - 1
 _MIX = 0x9E3779B97F4A7C15F39CC0605CEDC835  # odd, so multiplying by it is invertible mod 2**128
@@ -32,8 +37,27 @@ def random_hex(digits: int = 32) -> str:
 
 def random_uuid() -> str:
     """A random (version 4, RFC 4122 variant) UUID as text, like ``str(uuid.uuid4())``."""
-    h = f"{_RANDOM.getrandbits(128) & _V4_CLEAR | _V4_SET:032x}"
+    h = f"{random_uuid_value():032x}"
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def random_uuid_value() -> int:
+    """The number of a random (version 4, RFC 4122 variant) UUID."""
+    value: int = _RANDOM.getrandbits(128) & _V4_CLEAR | _V4_SET
+    return value
+
+
+def unused(draw: Callable[[], T], taken: Collection[T]) -> T:
+    """A fresh ``draw()`` that ``taken`` does not hold.
+
+    Each draw that is taken repeats an id drawn earlier (after moto's seed was set again), so at most
+    ``len(taken)`` draws are refused.
+    """
+    for _ in range(len(taken) + 1):
+        value = draw()
+        if value not in taken:
+            return value
+    raise RuntimeError("the random generator repeats ids that are in use")
 
 
 _REQUEST_ID_PREFIX = random_uuid()[:24]

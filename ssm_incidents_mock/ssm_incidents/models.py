@@ -9,21 +9,21 @@ the validated input members by their ``xform_name``. The records live in ``recor
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import json
 import math
 import re
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from moto.core.base_backend import BackendDict, BaseBackend
 
-from ..config import settings
+from ..config import new_lock, settings
 from ..core.context import RequestContext
-from ..core.ids import derived_number, random_hex, random_uuid
-from ..core.pagination import paginate
+from ..core.ids import derived_number, random_uuid, random_uuid_value, unused, uuid_text
+from ..core.pagination import decode_token, paginate
 from ..core.wire.codec import canonical, compact
 from . import effects, policies
 from .exceptions import (
@@ -33,7 +33,7 @@ from .exceptions import (
     ValidationException,
     not_found,
 )
-from .filters import matches_all, parse_filters
+from .filters import parse_filters
 from .records import (
     DEFAULT_KEY,
     INCIDENT_FILTER_KEYS,
@@ -55,6 +55,9 @@ from .records import (
     chat_channel_or_none,
     fitted,
     incident_id,
+    list_position,
+    listing_key,
+    parent_opsitem_id,
     set_template_field,
 )
 
@@ -96,7 +99,7 @@ class SSMIncidentsBackend(BaseBackend):
 
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
-        self.lock = threading.RLock()
+        self.lock = new_lock(reentrant=True)  # unlocked again in a forked child
         self.replication_set: ReplicationSet | None = None
         self.response_plans: dict[str, ResponsePlan] = {}
         self.incidents = IncidentIndex()
@@ -329,29 +332,26 @@ class SSMIncidentsBackend(BaseBackend):
         next_token: str | None = None,
         shared: list[ResponsePlan] | None = None,
     ) -> tuple[list[ResponsePlan], str | None]:
-        """The caller's plans, then ``shared``: plans of other accounts shared with the caller."""
+        """The caller's plans, then ``shared``: plans of other accounts shared with the caller.
+
+        A position is ``["", seq]`` for the caller's own plan and ``[account, seq]`` for a shared one, with
+        or without shared plans, so a share added or removed between pages repeats nothing.
+        """
         own = sorted(self.response_plans.values(), key=lambda p: p.seq) if self.visible(ctx) else []
-        if not shared:
+        listed = [("", p.seq, p) for p in own]
+        if shared:
+            listed += sorted((_account_of(p.arn), p.seq, p) for p in shared)
 
-            def after(position: Any) -> list[ResponsePlan]:
-                return own if not isinstance(position, int) else [p for p in own if p.seq > position]
+        def after(position: Any) -> list[ResponsePlan]:
+            if not (isinstance(position, list) and len(position) == 2):
+                return [p for _, _, p in listed]
+            return [p for a, q, p in listed if [a, q] > position]
 
-            return self._page("ListResponsePlans", None, after, lambda p: p.seq, max_results or 100, next_token)
-        plans = [("", p.seq, p) for p in own] + sorted((_account_of(p.arn), p.seq, p) for p in shared)
+        def position_of(plan: ResponsePlan) -> list[Any]:
+            account = _account_of(plan.arn)
+            return ["" if account == self.account_id else account, plan.seq]
 
-        def after_shared(position: Any) -> list[ResponsePlan]:
-            if isinstance(position, int):  # a token from a page without shared plans
-                position = ["", position]
-            return [p for a, q, p in plans if position is None or [a, q] > position]
-
-        return self._page(
-            "ListResponsePlans",
-            None,
-            after_shared,
-            lambda p: ["" if p in own else _account_of(p.arn), p.seq],
-            max_results or 100,
-            next_token,
-        )
+        return self._page("ListResponsePlans", None, after, position_of, max_results or 100, next_token)
 
     def update_response_plan(
         self,
@@ -392,7 +392,7 @@ class SSMIncidentsBackend(BaseBackend):
     def put_resource_policy(self, ctx: RequestContext, resource_arn: str, policy: str) -> str:
         plan = self.plan(ctx, resource_arn)
         policies.parse(policy)
-        created = ResourcePolicy(policy, ctx.region, self.next_seq())
+        created = ResourcePolicy(policy, ctx.region, self.next_seq(), taken=plan.policies)
         plan.policies[created.policy_id] = created
         return created.policy_id
 
@@ -468,9 +468,12 @@ class SSMIncidentsBackend(BaseBackend):
                     self._add_trigger_event(existing, trigger_details, created=False)
                 return existing.arn
 
-        now = max(time.time(), self.last_creation_time + 1e-6)
+        # Each incident is created strictly later than the last one, whatever the clock says: listings
+        # order and page by creation time.
+        now = max(time.time(), math.nextafter(self.last_creation_time, math.inf))
         self.last_creation_time = now
-        arn = f"{self.arn_prefix(ctx)}incident-record/{plan.name}/{random_uuid()}"
+        new_id = uuid_text(unused(random_uuid_value, self.incidents.ids))
+        arn = f"{self.arn_prefix(ctx)}incident-record/{plan.name}/{new_id}"
         record = IncidentRecord(arn, self.next_seq(), now, ctx.caller_arn)
         record.title = title if title is not None else template["title"]
         record.impact = impact if impact is not None else template["impact"]
@@ -497,7 +500,7 @@ class SSMIncidentsBackend(BaseBackend):
                 self._add_related_item(record, item)
         if plan.actions:
             self._start_plan_actions(ctx, plan, record)
-        opsitem = f"arn:{ctx.partition}:ssm:{ctx.region}:{self.account_id}:opsitem/oi-{random_hex(12)}"
+        opsitem = f"arn:{ctx.partition}:ssm:{ctx.region}:{self.account_id}:opsitem/{parent_opsitem_id(arn)}"
         parent = {"identifier": {"type": "PARENT", "value": {"arn": opsitem}}, "title": "parentItem"}
         self._record_update(ctx, record, item=self._add_related_item(record, parent))
         if plan.engagements:
@@ -592,32 +595,32 @@ class SSMIncidentsBackend(BaseBackend):
         next_token: str | None = None,
         shared: list[IncidentRecord] | None = None,
     ) -> tuple[list[IncidentRecord], str | None]:
-        """Newest first; ``shared`` adds the records of other accounts' plans shared with the caller."""
+        """Newest first (``listing_key``); ``shared`` adds records of other accounts' plans shared with the caller.
+
+        ``shared`` holds, in ``listing_key`` order, the first shared records after this request's
+        position (``page_position``), at least a page of them when there are so many. Positions are the
+        creation time and ARN of the last record listed, with or without shared plans, so a share
+        added or removed between pages neither repeats nor skips a record listed before.
+        """
         parsed = parse_filters(filters, INCIDENT_FILTER_KEYS)
         visible = self.visible(ctx)
-        if not shared:
 
-            def after(position: Any) -> Iterator[IncidentRecord]:
-                if not visible:
-                    return iter(())
-                return self.incidents.newest_first(parsed, position if isinstance(position, int) else None)
-
-            return self._page("ListIncidentRecords", filters, after, lambda r: r.seq, max_results or 100, next_token)
-        own = list(self.incidents.newest_first(parsed, None)) if visible else []
-        merged = sorted(own + [r for r in shared if matches_all(parsed, r)], key=_newest_first)
-
-        def after_shared(position: Any) -> Iterator[IncidentRecord]:
-            key = tuple(position) if isinstance(position, list) else None
-            return (r for r in merged if key is None or _newest_first(r) > key)
+        def after(position: Any) -> Iterator[IncidentRecord]:
+            own = self.incidents.newest_first_after(parsed, list_position(position)) if visible else iter(())
+            return heapq.merge(own, shared, key=listing_key) if shared else own
 
         return self._page(
             "ListIncidentRecords",
             filters,
-            after_shared,
-            lambda r: list(_newest_first(r)),
+            after,
+            lambda r: [r.creation_time, r.arn],
             max_results or 100,
             next_token,
         )
+
+    def page_position(self, operation: str, scope: Any, next_token: str | None) -> Any:
+        """The position a ``nextToken`` of this account's ``operation`` holds (None for the first page)."""
+        return decode_token(operation, [self.account_id, self.region_name, scope], next_token) if next_token else None
 
     def delete_incident_record(self, ctx: RequestContext, arn: str) -> None:
         self.require_onboarded(ctx, modeled_not_found=False)
@@ -823,7 +826,7 @@ class SSMIncidentsBackend(BaseBackend):
         record = self.incidents.get(incident_arn)
         if record is None:
             raise ValueError(f"No incident record {incident_arn} in account {self.account_id}.")
-        finding = Finding(details, creation_time, self.next_seq())
+        finding = Finding(details, creation_time, self.next_seq(), taken=record.findings or ())
         if record.findings is None:
             record.findings = {}
         record.findings[finding.id] = finding
@@ -896,10 +899,6 @@ def _check_new_region(rs: ReplicationSet, name: str, key: str | None) -> None:
 
 def _account_of(arn: str) -> str:
     return arn.split(":", 5)[4]
-
-
-def _newest_first(record: IncidentRecord) -> tuple[float, str]:
-    return (-record.creation_time, record.arn)
 
 
 def _resource_type(arn: str) -> str | None:

@@ -8,14 +8,14 @@ output renderers read is an attribute named by ``botocore.xform_name`` of the mo
 from __future__ import annotations
 
 import time
-from bisect import bisect_left, insort
-from collections.abc import Callable, Iterator
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Callable, Collection, Iterator
 from datetime import datetime, timezone
 from operator import attrgetter
 from typing import Any
 
 from .. import seam
-from ..core.ids import derived_uuid, derived_value, random_hex, random_uuid
+from ..core.ids import derived_uuid, derived_value, random_hex, random_uuid, unused
 from ..core.wire.codec import canonical, compact
 from . import SPEC
 from .filters import Filter, FilterKeys, matches_all
@@ -23,8 +23,10 @@ from .filters import Filter, FilterKeys, matches_all
 CUSTOM_SOURCE = "aws.ssm-incidents.custom"
 GENERATED_DEDUPE_MASK = 0xA5C3_96E1
 RECORD_UPDATE = "SSM Incident Record Update"
-# Related items' ids are derived from numbers above every event number (see ids.py).
+# Related items' ids are derived from numbers above every event number (see ids.py); the parent
+# OpsItem's id from one above those.
 RELATED_ITEM_NUMBERS = 1 << 64
+PARENT_OPSITEM_NUMBER = 1 << 80
 DEFAULT_KEY = "DefaultKey"
 _SEQ = attrgetter("seq")
 MAX_EVENT_DATA: int = SPEC.model.shape_for("EventData").metadata["max"]
@@ -43,9 +45,18 @@ def fitted(render: Callable[[list[str]], str], texts: list[str]) -> str:
     return data
 
 
+_CREATED = attrgetter("creation_time")
+
+
 def incident_id(incident_record_arn: str) -> str:
     """The id at the end of an incident record ARN (``.../incident-record/<plan>/<id>``)."""
     return incident_record_arn[-36:]
+
+
+def parent_opsitem_id(incident_record_arn: str) -> str:
+    """The id of the OpsItem Incident Manager makes an incident's parent: derived, so as unique as the incident's."""
+    value = derived_value(incident_id(incident_record_arn), PARENT_OPSITEM_NUMBER)
+    return f"oi-{value & 0xFFFF_FFFF_FFFF:012x}"
 
 
 # --------------------------------------------------------------------------- replication set
@@ -156,8 +167,8 @@ class ResourcePolicy:
 
     __slots__ = ("policy_document", "policy_id", "ram_resource_share_region", "seq")
 
-    def __init__(self, policy_document: str, region: str, seq: int) -> None:
-        self.policy_id = random_hex(32)
+    def __init__(self, policy_document: str, region: str, seq: int, taken: Collection[str] = ()) -> None:
+        self.policy_id = unused(random_hex, taken)
         self.policy_document = policy_document
         self.ram_resource_share_region = region
         self.seq = seq
@@ -312,17 +323,21 @@ INCIDENT_FILTER_KEYS: FilterKeys = {
 
 
 class IncidentIndex:
-    """Incident records by ARN, plus creation-ordered lists of them by status and impact.
+    """Incident records by ARN, plus creation-ordered lists of them: all, by status, by impact, by plan.
 
-    Sequence numbers grow with creation time, so each list is sorted by them: a page of a
-    filtered listing walks the smallest matching list newest-first and stops when it is full.
+    Sequence numbers and creation times both grow with creation (the backend makes each creation
+    time later than the last), so each list is sorted by either: a page of a filtered listing walks
+    the smallest matching list newest-first and stops when it is full.
     """
 
     def __init__(self) -> None:
         self.by_arn: dict[str, IncidentRecord] = {}
+        # the numbers of the incident ids in use, whatever the plan: an id is never given twice
+        self.ids: set[int] = set()
         self.records: list[IncidentRecord] = []
         self.by_status: dict[str, list[IncidentRecord]] = {}
         self.by_impact: dict[int, list[IncidentRecord]] = {}
+        self.by_plan: dict[str, list[IncidentRecord]] = {}  # by the plan name in the ARN
         # a dedupe key (a template's dedupe string, or a plan and the alarm/rule that triggered it)
         # -> the OPEN records carrying it, oldest first (almost always one)
         self.open_by_dedupe: dict[str, list[IncidentRecord]] = {}
@@ -335,9 +350,11 @@ class IncidentIndex:
 
     def add(self, record: IncidentRecord) -> None:
         self.by_arn[record.arn] = record
+        self.ids.add(_id_number(record.arn))
         self.records.append(record)
         self.by_status.setdefault(record.status, []).append(record)
         self.by_impact.setdefault(record.impact, []).append(record)
+        self.by_plan.setdefault(plan_name(record.arn), []).append(record)
         if record.status == "OPEN":
             self._index_open(record)
 
@@ -350,7 +367,13 @@ class IncidentIndex:
         _discard(self.records, record)
         _discard(self.by_status[record.status], record)
         _discard(self.by_impact[record.impact], record)
+        name = plan_name(record.arn)
+        of_plan = self.by_plan[name]
+        _discard(of_plan, record)
+        if not of_plan:
+            del self.by_plan[name]
         self._unindex_open(record)
+        self.ids.discard(_id_number(record.arn))
         del self.by_arn[record.arn]
 
     def _index_open(self, record: IncidentRecord) -> None:
@@ -380,8 +403,8 @@ class IncidentIndex:
             insort(self.by_impact.setdefault(impact, []), record, key=_SEQ)
             record.impact = impact
 
-    def newest_first(self, filters: list[Filter], before_seq: int | None) -> Iterator[IncidentRecord]:
-        """Records matching every filter, newest first, with sequence below ``before_seq``."""
+    def _candidates(self, filters: list[Filter]) -> list[IncidentRecord]:
+        """The smallest creation-ordered list holding every record the filters can match."""
         candidates = self.records
         for f in filters:
             if f.values is not None and f.key in ("status", "impact"):
@@ -390,11 +413,58 @@ class IncidentIndex:
                 merged = lists[0] if len(lists) == 1 else sorted((r for part in lists for r in part), key=_SEQ)
                 if len(merged) < len(candidates):
                     candidates = merged
+        return candidates
+
+    def newest_first(self, filters: list[Filter], before_seq: int | None) -> Iterator[IncidentRecord]:
+        """Records matching every filter, newest first, with sequence below ``before_seq``."""
+        candidates = self._candidates(filters)
         end = len(candidates) if before_seq is None else bisect_left(candidates, before_seq, key=_SEQ)
-        for i in range(end - 1, -1, -1):
-            record = candidates[i]
-            if matches_all(filters, record):
-                yield record
+        return _walk_back(candidates, end, filters, None)
+
+    def newest_first_after(
+        self, filters: list[Filter], position: ListPosition | None, plan: str | None = None
+    ) -> Iterator[IncidentRecord]:
+        """Records (of the plan named ``plan``, or all) matching every filter, in ``listing_key`` order after ``position``."""
+        candidates = self._candidates(filters) if plan is None else self.by_plan.get(plan, [])
+        end = len(candidates) if position is None else bisect_right(candidates, position[0], key=_CREATED)
+        return _walk_back(candidates, end, filters, position)
+
+
+# A place in ListIncidentRecords' order: the creation time and ARN of the last record listed.
+ListPosition = tuple[float, str]
+
+
+def list_position(token_position: Any) -> ListPosition | None:
+    """The position a ListIncidentRecords ``nextToken`` holds (``[creation time, ARN]``); None for none."""
+    if isinstance(token_position, list) and len(token_position) == 2:
+        return float(token_position[0]), str(token_position[1])
+    return None
+
+
+def listing_key(record: IncidentRecord) -> tuple[float, str]:
+    """ListIncidentRecords' order, whichever accounts the records come from: newest first, then by ARN."""
+    return (-record.creation_time, record.arn)
+
+
+def _id_number(incident_record_arn: str) -> int:
+    return int(incident_id(incident_record_arn).replace("-", ""), 16)  # half the memory of the text
+
+
+def plan_name(incident_record_arn: str) -> str:
+    """The plan name in an incident record ARN (``.../incident-record/<plan>/<id>``)."""
+    return incident_record_arn[:-37].rsplit("/", 1)[-1]
+
+
+def _walk_back(
+    candidates: list[IncidentRecord], end: int, filters: list[Filter], position: ListPosition | None
+) -> Iterator[IncidentRecord]:
+    """``candidates[:end]`` newest first, matching the filters, after ``position`` where creation times tie."""
+    for i in range(end - 1, -1, -1):
+        record = candidates[i]
+        if position is not None and record.creation_time == position[0] and record.arn <= position[1]:
+            continue  # the last record listed, or one of another account created at the same time before it
+        if matches_all(filters, record):
+            yield record
 
 
 def _discard(records: list[IncidentRecord], record: IncidentRecord) -> None:
@@ -564,8 +634,8 @@ class Finding:
 
     __slots__ = ("creation_time", "details", "id", "last_modified_time", "seq")
 
-    def __init__(self, details: dict[str, Any], creation_time: float, seq: int) -> None:
-        self.id = random_uuid()
+    def __init__(self, details: dict[str, Any], creation_time: float, seq: int, taken: Collection[str] = ()) -> None:
+        self.id = unused(random_uuid, taken)
         self.creation_time = creation_time
         self.last_modified_time = creation_time
         self.details = details
@@ -604,7 +674,8 @@ class AutomationExecution:
         target_account: str | None = None,
         incident_record_arn: str | None = None,
     ) -> None:
-        self.execution_id = random_uuid()
+        # unique where SSM looks it up: the account's and region's executions
+        self.execution_id = unused(random_uuid, seam.automation_executions(account_id, region))
         self.arn = f"arn:{partition}:ssm:{region}:{account_id}:automation-execution/{self.execution_id}"
         self.account_id = account_id
         self.region = region

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping
+from itertools import repeat
 from typing import Any
 
 from ..core.context import RequestContext
@@ -11,8 +13,9 @@ from ..core.dispatch import dispatch as dispatch_to
 from ..core.wire.http import Request, Response, split_url
 from ..core.wire.model import OperationSpec
 from . import SPEC, access
+from .filters import Filter, parse_filters
 from .models import SSMIncidentsBackend, ssmincidents_backends
-from .records import IncidentRecord, ResponsePlan
+from .records import INCIDENT_FILTER_KEYS, IncidentRecord, ListPosition, ResponsePlan, list_position, listing_key
 
 
 def backend_for(account_id: str, partition: str) -> SSMIncidentsBackend:
@@ -33,11 +36,12 @@ class SSMIncidentsService(Service):
         name = op.name
         owner = access.foreign_owner(name, params, ctx.account_id)
         if owner is None:
+            own = backend_for(ctx.account_id, ctx.partition)
             extra = None
             if name in _SHARED_LISTINGS:
-                shared = _shared_with(ctx, name)
+                shared = _shared_with(ctx, name, own, params)
                 extra = {"shared": shared} if shared else None
-            return Target(backend_for(ctx.account_id, ctx.partition), extra=extra)
+            return Target(own, extra=extra)
         backend = _owner_backend(ctx, name, params, owner)
         arn = params[access.TARGETS[name][0]]
         return Target(backend, owner, lambda: access.check_shared(ctx, backend.response_plans, name, arn))
@@ -66,11 +70,23 @@ def _owner_backend(ctx: RequestContext, name: str, params: dict[str, Any], owner
 _SHARED_LISTINGS = ("ListResponsePlans", "ListIncidentRecords")
 
 
-def _shared_with(ctx: RequestContext, operation: str) -> list[Any]:
-    """Plans (or their incident records) of other accounts whose resource policies share them with the caller.
+def _shared_with(
+    ctx: RequestContext, operation: str, backend: SSMIncidentsBackend, params: dict[str, Any]
+) -> list[Any]:
+    """Plans of other accounts whose resource policies share them with the caller, or a page's worth of their
+    incident records.
 
-    Each owner's lock is taken and released in turn: never two backend locks at once.
+    Each owner's lock is taken and released in turn (never two backend locks at once) and held for
+    work bounded by the page: records come from each plan's index, newest first from the request's
+    position, so the consumer's page costs what the owner's does.
     """
+    listing_records = operation == "ListIncidentRecords"
+    filters: list[Filter] = []
+    position: ListPosition | None = None
+    limit = (params.get("maxResults") or 100) + 1  # a page, and one more to know whether another follows
+    if listing_records:
+        filters = parse_filters(params.get("filters"), INCIDENT_FILTER_KEYS)
+        position = list_position(backend.page_position(operation, params.get("filters"), params.get("nextToken")))
     found: list[Any] = []
     for account, partitions in list(dict.items(ssmincidents_backends)):
         owner = dict.get(partitions, ctx.partition) if account != ctx.account_id else None
@@ -79,25 +95,42 @@ def _shared_with(ctx: RequestContext, operation: str) -> list[Any]:
         with owner.lock:
             if not owner.visible(ctx):
                 continue
-            for plan in list(owner.response_plans.values()):
-                if plan.policies:
-                    found.extend(_shared_items(owner, ctx, operation, plan))
-    return found
+            action = "GetIncidentRecord" if listing_records else "GetResponsePlan"
+            plans = [
+                plan
+                for plan in owner.response_plans.values()
+                if plan.policies and access.plan_allows(plan, ctx, action, plan.arn)
+            ]
+            if not listing_records:
+                found.extend(plans)
+            elif plans:
+                found.extend(_shared_items(owner, ctx, plans, filters, position, limit))
+    return sorted(found, key=listing_key) if listing_records else found
 
 
 def _shared_items(
-    owner: SSMIncidentsBackend, ctx: RequestContext, operation: str, plan: ResponsePlan
-) -> list[ResponsePlan] | list[IncidentRecord]:
-    if operation == "ListResponsePlans":
-        return [plan] if access.plan_allows(plan, ctx, "GetResponsePlan", plan.arn) else []
-    if not access.plan_allows(plan, ctx, "GetIncidentRecord", plan.arn):
-        return []
-    prefix = plan.arn.replace(":response-plan/", ":incident-record/", 1) + "/"
-    return [
-        record
-        for record in owner.incidents.records
-        if record.arn.startswith(prefix) and access.plan_allows(plan, ctx, "GetIncidentRecord", record.arn)
+    owner: SSMIncidentsBackend,
+    ctx: RequestContext,
+    plans: list[ResponsePlan],
+    filters: list[Filter],
+    position: ListPosition | None,
+    limit: int,
+) -> list[IncidentRecord]:
+    """The first ``limit`` records of ``plans`` after ``position`` that their policies let the caller read.
+
+    The plans' indexes are merged lazily, so only records that reach the page are checked (owner's lock held).
+    """
+    sources = [
+        zip(owner.incidents.newest_first_after(filters, position, plan.name), repeat(plan), strict=False)
+        for plan in plans
     ]
+    found: list[IncidentRecord] = []
+    for record, plan in heapq.merge(*sources, key=lambda pair: listing_key(pair[0])):
+        if access.plan_allows(plan, ctx, "GetIncidentRecord", record.arn):
+            found.append(record)
+            if len(found) == limit:
+                break
+    return found
 
 
 def url_handler(request: Any, full_url: str, headers: Mapping[str, str]) -> Response:

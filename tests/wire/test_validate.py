@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from ssm_incidents_mock.core.wire.validate import InputCompiler, format_errors, render_value
+from ssm_incidents_mock.core.wire.validate import Errors, InputCompiler, format_errors, render_value
 from ssm_incidents_mock.ssm_incidents import SPEC
 from tests.support import assert_error, unchecked
 
@@ -15,8 +15,8 @@ TEMPLATE = {"title": "t", "impact": 3}
 ROLE = "arn:aws:iam::123456789012:role/r"
 
 
-def check(operation: str, params: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    errors: list[str] = []
+def check(operation: str, params: dict[str, Any]) -> tuple[dict[str, Any], Errors]:
+    errors = Errors()
     op = SPEC.operations[operation]
     assert op.check is not None
     return op.check(params, "", errors), errors

@@ -5,7 +5,9 @@ decoded JSON value against every constraint the model states (required, type, le
 pattern, enum, list and map sizes, union arity), converts timestamps to epoch seconds, drops
 members the shape does not have, and appends each violation to ``errors`` in AWS's wording:
 ``Value '6' at 'impact' failed to satisfy constraint: Member must have value less than or equal
-to 5``, with 1-based ``.member.`` list paths.
+to 5``, with 1-based ``.member.`` list paths. ``errors`` keeps the first ``MAX_LISTED_ERRORS``;
+lists and maps stop being walked once it overflows, so a request of a million bad items costs
+what ten cost.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import timezone
 from typing import Any, cast
 
@@ -22,11 +24,30 @@ from botocore.utils import parse_timestamp as botocore_parse_timestamp
 
 from ..exceptions import ValidationException
 
-Errors = list[str]
-Check = Callable[[Any, str, Errors], Any]
-
+MAX_LISTED_ERRORS = 10  # violations named in one message; a request with more says so
 _MAX_ECHO = 1024  # longest value echoed back inside a validation message
 _MAX_ECHO_DEPTH = 32  # deeper containers are echoed as "..." (deep JSON must not exhaust the stack)
+# The model's integer and long are Java's int and long: a JSON number beyond them is no such value.
+_INTEGER_RANGES = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
+
+
+class Errors(list[str]):
+    """The violations of one input: the first ``MAX_LISTED_ERRORS``; ``more`` says whether there were others."""
+
+    more = False
+
+    def append(self, message: str) -> None:
+        if len(self) < MAX_LISTED_ERRORS:
+            super().append(message)
+        else:
+            self.more = True
+
+    def extend(self, messages: Iterable[str]) -> None:
+        for message in messages:
+            self.append(message)
+
+
+Check = Callable[[Any, str, Errors], Any]
 
 # The JSON type named in "Member must be of type ..." for each shape type.
 TYPE_NAMES = {"long": "integer", "double": "number", "float": "number"}
@@ -40,21 +61,44 @@ _PYTHON_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
-def render_value(value: Any, depth: int = 0) -> str:
-    """Java ``toString``-like rendering used by AWS validation messages."""
-    if isinstance(value, bool):
-        text = "true" if value else "false"
-    elif isinstance(value, (str, int, float)):
-        text = str(value)
-    elif isinstance(value, (list, dict)) and depth >= _MAX_ECHO_DEPTH:
-        text = "..."
-    elif isinstance(value, list):
-        text = "[" + ", ".join(render_value(v, depth + 1) for v in value) + "]"
-    elif isinstance(value, dict):
-        text = "{" + ", ".join(f"{k}={render_value(v, depth + 1)}" for k, v in value.items()) + "}"
-    else:
-        text = str(value)
+def render_value(value: Any) -> str:
+    """Java ``toString``-like rendering used by AWS validation messages, cut after ``_MAX_ECHO`` characters.
+
+    Only as much of a large value is rendered as the message shows.
+    """
+    parts: list[str] = []
+    size = 0
+    for part in _render_parts(value, 0):
+        parts.append(part)
+        size += len(part)
+        if size > _MAX_ECHO:
+            break
+    text = "".join(parts)
     return text if len(text) <= _MAX_ECHO else text[:_MAX_ECHO] + "..."
+
+
+def _render_parts(value: Any, depth: int) -> Iterator[str]:
+    if isinstance(value, bool):
+        yield "true" if value else "false"
+    elif isinstance(value, (list, dict)) and depth >= _MAX_ECHO_DEPTH:
+        yield "..."
+    elif isinstance(value, list):
+        yield "["
+        for index, item in enumerate(value):
+            if index:
+                yield ", "
+            yield from _render_parts(item, depth + 1)
+        yield "]"
+    elif isinstance(value, dict):
+        yield "{"
+        for index, (key, item) in enumerate(value.items()):
+            yield f"{', ' if index else ''}{key}="
+            yield from _render_parts(item, depth + 1)
+        yield "}"
+    elif isinstance(value, str):
+        yield value
+    else:
+        yield str(value)
 
 
 def violation(value: Any, path: str, constraint: str) -> str:
@@ -63,8 +107,11 @@ def violation(value: Any, path: str, constraint: str) -> str:
     return f"Value '{render_value(value)}' at '{path}' failed to satisfy constraint: {constraint}"
 
 
-def format_errors(errors: Errors) -> str:
+def format_errors(errors: list[str]) -> str:
+    """AWS's message for the violations; beyond ``MAX_LISTED_ERRORS`` it names the first ones and says there are more."""
     count = len(errors)
+    if getattr(errors, "more", False):
+        return f"More than {count} validation errors detected; the first {count}: " + "; ".join(errors)
     noun = "error" if count == 1 else "errors"
     return f"{count} validation {noun} detected: " + "; ".join(errors)
 
@@ -85,7 +132,7 @@ def check_input(op: Any, params: dict[str, Any]) -> dict[str, Any]:
     """``params`` checked against the operation's input shape: the validated input, or ValidationException."""
     if op.check is None:
         return params
-    errors: Errors = []
+    errors = Errors()
     params = op.check(params, "", errors)
     if errors:
         raise ValidationException(
@@ -95,11 +142,30 @@ def check_input(op: Any, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def is_type(value: Any, type_name: str) -> bool:
-    """Whether a decoded JSON value has the shape type's JSON type (booleans are not numbers)."""
+    """Whether a decoded JSON value is a value of the shape type (booleans are not numbers).
+
+    Numbers must fit the type: an integer or long within Java's range, a double or float finite.
+    """
     expected = _PYTHON_TYPES.get(type_name)
     if expected is None:
         return True
-    return isinstance(value, expected) and (type_name == "boolean" or not isinstance(value, bool))
+    if not isinstance(value, expected) or (type_name != "boolean" and isinstance(value, bool)):
+        return False
+    number = cast(float, value)
+    bounds = _INTEGER_RANGES.get(type_name)
+    if bounds is not None:
+        return bounds[0] <= number <= bounds[1]
+    if type_name in ("double", "float"):
+        return _finite(number)
+    return True
+
+
+def _finite(number: float) -> bool:
+    """Whether a JSON number is a finite double (a JSON integer may be too large for one)."""
+    try:
+        return math.isfinite(number)
+    except OverflowError:
+        return False
 
 
 def parse_timestamp(value: Any) -> float | None:
@@ -107,6 +173,8 @@ def parse_timestamp(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
+        if not _finite(value):
+            return None
         seconds = float(value)
     elif isinstance(value, str):
         try:
@@ -270,7 +338,12 @@ class InputCompiler:
                 return value
             errors.extend(violation(value, path, message) for message in size_failures(len(value)))
             sub = element[0]
-            return [sub(item, f"{path}.{i}.member", errors) for i, item in enumerate(value, 1)]
+            out = []
+            for i, item in enumerate(value, 1):
+                out.append(sub(item, f"{path}.{i}.member", errors))
+                if errors.more:
+                    break  # the answer is a ValidationException naming the first ones: stop walking
+            return out
 
         self.memo[shape.name] = check_list
         element.append(self.compile(cast(ListShape, shape).member))
@@ -306,6 +379,8 @@ class InputCompiler:
                     errors.append(violation(None, item_path, "Member must not be null"))
                 else:
                     out[key] = value_check(item, item_path, errors)
+                if errors.more:
+                    break
             if bad_keys:
                 errors.append(violation(value, path, f"Map keys must satisfy constraint: [{', '.join(bad_keys)}]"))
             if bad_values:
@@ -346,11 +421,14 @@ class InputCompiler:
         return check_scalar
 
 
+_INTEGER_TEXT = re.compile(r"-?[0-9]{1,20}")
+
+
 def convert_text(value: str, shape: Shape) -> Any:
     """A query-string or path value as the shape's JSON type (left as text when it is not one)."""
     type_name = shape.type_name
     if type_name in ("integer", "long"):
-        return int(value) if value.isascii() and value.lstrip("-").isdigit() else value
+        return int(value) if _INTEGER_TEXT.fullmatch(value) else value  # more digits: no long, left as text
     if type_name == "boolean":
         return {"true": True, "false": False}.get(value, value)
     return value
