@@ -43,6 +43,7 @@ from ..wire.codec import compact
 from . import engagements, rotations
 from .engagements import Branch
 from .exceptions import (
+    INVALID,
     ConflictException,
     ServiceQuotaExceededException,
     invalid,
@@ -1222,8 +1223,8 @@ def _check_time_zone(time_zone_id: str) -> None:
 
 def _check_recurrence(recurrence: dict[str, Any]) -> None:
     problems = rotations.validate_recurrence(recurrence)
-    if problems:
-        raise invalid("; ".join(problems), "Recurrence")
+    if problems:  # the engine's messages may carry the service's prefix already
+        raise invalid("; ".join(problem.removeprefix(INVALID) for problem in problems), "Recurrence")
 
 
 def _check_policy(policy: str) -> None:

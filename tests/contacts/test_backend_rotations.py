@@ -63,17 +63,18 @@ def test_recurrence_problems_of_the_shift_engine_are_validation_errors(
     backend: SSMContactsBackend, ctx: RequestContext, shifts: FakeShifts
 ) -> None:
     member = personal(backend, ctx, "member")
-    shifts.problems = ["DailySettings and WeeklySettings cannot be combined"]
+    shifts.problems = ["Invalid value provided - DailySettings and WeeklySettings cannot be combined"]
     recurrence: dict[str, Any] = {
         **daily(),
         "WeeklySettings": [{"DayOfWeek": "MON", "HandOffTime": daily()["DailySettings"][0]}],
     }
-    raises(
+    error = raises(
         "CreateRotation",
         "ValidationException",
         lambda: backend.create_rotation(ctx, name="r", contact_ids=[member], time_zone_id="UTC", recurrence=recurrence),
         "Invalid value provided - DailySettings and WeeklySettings cannot be combined",
     )
+    assert error.message == "Invalid value provided - DailySettings and WeeklySettings cannot be combined"
     assert {"recurrence": recurrence} in shifts.calls
     assert backend.rotations == {}
 
