@@ -33,10 +33,19 @@ URL_PATTERN = re.compile(url_bases[0])
 
 
 def register() -> None:
-    """Make moto serve ssm-incidents through this package (``mock_aws`` too). Idempotent and thread-safe."""
+    """Make moto serve ssm-incidents and ssm-contacts through this package (``mock_aws`` too).
+
+    Idempotent and thread-safe.
+    """
+    from .ssm_contacts import models as contacts_models
+    from .ssm_contacts import responses as contacts
+    from .ssm_contacts.urls import url_bases as contacts_bases
     from .ssm_incidents import models, triggers
 
     seam.install(seam.Served("ssmincidents", "before-send.ssm-incidents.", URL_PATTERN, dispatch, _request), models)
+    contacts_pattern = re.compile(contacts_bases[0])
+    served = seam.Served("ssmcontacts", "before-send.ssm-contacts.", contacts_pattern, contacts.dispatch, _request)
+    seam.install(served, contacts_models)
     triggers.install()
 
 

@@ -12,21 +12,18 @@ from ..core.wire.http import Request, Response, split_url
 from ..core.wire.model import OperationSpec
 from ..ssm_incidents import access
 from . import SPEC
-from .models import SSMContactsBackend, ssmcontacts_backends
-
-
-def backend_for(account_id: str, region: str) -> SSMContactsBackend:
-    """``ssmcontacts_backends[account_id][region]``, read directly once it exists (see ssm-incidents)."""
-    accounts = dict.get(ssmcontacts_backends, account_id)
-    backend = dict.get(accounts, region) if accounts is not None else None
-    return backend if backend is not None else ssmcontacts_backends[account_id][region]
+from .exceptions import ValidationException
+from .models import contacts_backend
 
 
 class SSMContactsService(Service):
     """ssm-contacts: every resource lives in the caller's account and region."""
 
     def target(self, ctx: RequestContext, op: OperationSpec, params: dict[str, Any]) -> Target:
-        return Target(backend_for(ctx.account_id, ctx.region))
+        backend = contacts_backend(ctx.account_id, ctx.region)
+        if backend is None:
+            raise ValidationException(f"Incident Manager Contacts is not available in the region {ctx.region}.")
+        return Target(backend)
 
     def authorize(self, principal: Any, ctx: RequestContext, op: OperationSpec, params: dict[str, Any]) -> None:
         arns = [value for value in params.values() if isinstance(value, str) and value.startswith("arn:")]

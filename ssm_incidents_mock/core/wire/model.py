@@ -37,7 +37,14 @@ class OperationSpec:
     the whole output structure (a dict or an object with the members as attributes).
     """
 
-    def __init__(self, model: OperationModel, inputs: InputCompiler, outputs: OutputCompiler, result_key: str | None):
+    def __init__(
+        self,
+        model: OperationModel,
+        inputs: InputCompiler,
+        outputs: OutputCompiler,
+        result_key: str | None,
+        output_token: str = "nextToken",
+    ):
         http = model.http
         self.name: str = model.name
         self.method_name: str = xform_name(model.name)
@@ -55,6 +62,7 @@ class OperationSpec:
         self.render: Render | None = None
         self.output_members: tuple[str, ...] = ()
         self.result_key = result_key
+        self.output_token = output_token
 
         shape = model.input_shape
         if shape is not None:
@@ -85,7 +93,7 @@ class OperationSpec:
             return None
         if self.result_key is not None:
             items, token = result
-            return {self.result_key: items, "nextToken": token}
+            return {self.result_key: items, self.output_token: token}
         if len(self.output_members) == 1:
             return {self.output_members[0]: result}
         return result
@@ -135,10 +143,16 @@ class ServiceSpec:
         self.operations: dict[str, OperationSpec] = {}
         for name in self.model.operation_names:
             try:
-                result_key = paginators.get_paginator(name)["result_key"]
+                paginator = paginators.get_paginator(name)
             except ValueError:  # not paginated
-                result_key = None
-            self.operations[name] = OperationSpec(self.model.operation_model(name), inputs, outputs, result_key)
+                paginator = {}
+            self.operations[name] = OperationSpec(
+                self.model.operation_model(name),
+                inputs,
+                outputs,
+                paginator.get("result_key"),
+                paginator.get("output_token", "nextToken"),
+            )
         self._static: dict[tuple[str, str], OperationSpec] = {}
         self._templated: list[tuple[str, re.Pattern[str], OperationSpec]] = []
         if self.protocol == "rest-json":

@@ -1,0 +1,68 @@
+"""Fixtures of the ssm-contacts backend tests: a backend per test, its clock, a stand-in shift engine.
+
+The backend is called directly with a ``RequestContext``; helpers are in ``tests.support.contacts``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from types import SimpleNamespace
+
+import pytest
+
+from ssm_incidents_mock.core.context import RequestContext
+from ssm_incidents_mock.ssm_contacts import models
+from ssm_incidents_mock.ssm_contacts.models import SSMContactsBackend, ssmcontacts_backends
+from ssm_incidents_mock.ssm_incidents import models as incident_models
+from tests.support import Clock
+from tests.support.contacts import REGION, FakeShifts, onboard
+
+_ACCOUNTS = iter(range(200_000_000_000, 300_000_000_000, 7919))
+
+
+@pytest.fixture
+def account() -> Iterator[str]:
+    """An account no other test uses; its backends of both services are dropped afterwards."""
+    account_id = f"{next(_ACCOUNTS):012d}"
+    yield account_id
+    dict.pop(ssmcontacts_backends, account_id, None)
+    dict.pop(incident_models.ssmincidents_backends, account_id, None)
+
+
+@pytest.fixture
+def ctx(account: str) -> RequestContext:
+    return RequestContext(account, REGION)
+
+
+@pytest.fixture
+def backend(account: str) -> SSMContactsBackend:
+    """The contacts backend of ``account`` in ``REGION``, onboarded."""
+    onboard(account, REGION)
+    return ssmcontacts_backends[account][REGION]
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The contacts backend's time, standing still until the test advances it."""
+    frozen = Clock()
+    fake = SimpleNamespace(time=frozen.time)
+    monkeypatch.setattr(models, "time", fake)
+    return frozen
+
+
+@pytest.fixture(autouse=True)
+def shifts(monkeypatch: pytest.MonkeyPatch) -> FakeShifts:
+    """The backend tests run on the stand-in engine: they test the backend, not the shift rules."""
+    fake = FakeShifts()
+    monkeypatch.setattr(models.rotations, "rotation_shifts", fake.rotation_shifts)
+    monkeypatch.setattr(models.rotations, "validate_recurrence", fake.validate_recurrence)
+    return fake
+
+
+@pytest.fixture
+def other_account() -> Iterator[str]:
+    """A second account of the test (sharing), dropped afterwards like ``account``."""
+    account_id = f"{next(_ACCOUNTS):012d}"
+    yield account_id
+    dict.pop(ssmcontacts_backends, account_id, None)
+    dict.pop(incident_models.ssmincidents_backends, account_id, None)
