@@ -39,6 +39,7 @@ from ..core.ids import random_uuid
 from ..core.pagination import paginate
 from ..core.wire.codec import compact
 from ..ssm_incidents import access
+from ..ssm_incidents import effects as incidents_effects
 from ..ssm_incidents import models as incidents
 from . import engagements, rotations
 from .engagements import Branch
@@ -1369,3 +1370,20 @@ def incident_timeline(engagement_arns: Iterable[str]) -> list[dict[str, Any]]:
 
 
 ssmcontacts_backends: BackendDict[SSMContactsBackend] = BackendDict(SSMContactsBackend, SERVICE_NAME)
+
+
+class _ForIncidents:
+    """What ssm-incidents asks of Contacts (``ssm_incidents.effects.ContactsHook``)."""
+
+    def engage(self, ctx: RequestContext, record: Any, contact_arns: list[str]) -> dict[str, str]:
+        started = engage_for_incident(ctx, record.arn, contact_arns, record.title, record.impact, record.summary)
+        return {engagement.contact_arn: engagement.engagement_arn for engagement in started}
+
+    def page_events(self, engagement_arns: list[str]) -> list[dict[str, Any]]:
+        return incident_timeline(engagement_arns)
+
+    def forget_account(self, account_id: str, partition: str) -> None:
+        delete_account_data(account_id, partition)
+
+
+incidents_effects.contacts = _ForIncidents()

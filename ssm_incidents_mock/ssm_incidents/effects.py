@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Any
+from typing import Any, Protocol
 
 from moto.utilities.utils import get_partition
 
@@ -176,8 +176,27 @@ def start_failure_data(automation: dict[str, Any], reason: str) -> str:
 # --- engagements -------------------------------------------------------------------------------
 
 
-def engagements(plan: ResponsePlan, record: IncidentRecord) -> list[Engagement]:
-    """The contacts the plan engages for a new incident (recorded only: ssm-contacts is not in moto)."""
-    return [
-        Engagement(contact_arn, record.arn, plan.arn, record.creation_time) for contact_arn in plan.engagements or ()
-    ]
+class ContactsHook(Protocol):
+    """What Incident Manager Contacts does for incidents. The contacts package sits above this one and
+    installs itself here (``contacts``) when it is imported."""
+
+    def engage(self, ctx: RequestContext, record: IncidentRecord, contact_arns: list[str]) -> dict[str, str]:
+        """Start one engagement per existing contact; contact ARN -> engagement ARN."""
+
+    def page_events(self, engagement_arns: list[str]) -> list[dict[str, Any]]:
+        """The timeline events of these engagements as of now, each with a stable ``key``."""
+
+    def forget_account(self, account_id: str, partition: str) -> None:
+        """Delete all Contacts data of the account (its replication set is gone)."""
+
+
+contacts: ContactsHook | None = None
+
+
+def engagements(ctx: RequestContext, plan: ResponsePlan, record: IncidentRecord) -> list[Engagement]:
+    """The engagements a new incident starts: one per contact its plan names, paged through ssm-contacts."""
+    contact_arns = list(plan.engagements or ())
+    started = contacts.engage(ctx, record, contact_arns) if contacts is not None else {}
+    if started:
+        record.engagement_pages = {arn: set() for arn in started.values()}
+    return [Engagement(arn, record.arn, plan.arn, record.creation_time, started.get(arn)) for arn in contact_arns]

@@ -283,6 +283,8 @@ class SSMIncidentsBackend(BaseBackend):
                 f"The replication set {arn} is protected from deletion. Turn deletion protection off to delete it."
             )
         self.clear_incident_manager_data()
+        if effects.contacts is not None:
+            effects.contacts.forget_account(self.account_id, ctx.partition)
 
     def update_deletion_protection(self, ctx: RequestContext, arn: str, deletion_protected: bool) -> None:
         rs = self.find_replication_set(ctx, arn)
@@ -504,7 +506,8 @@ class SSMIncidentsBackend(BaseBackend):
         parent = {"identifier": {"type": "PARENT", "value": {"arn": opsitem}}, "title": "parentItem"}
         self._record_update(ctx, record, item=self._add_related_item(record, parent))
         if plan.engagements:
-            self.engagements.extend(effects.engagements(plan, record))
+            self.engagements.extend(effects.engagements(ctx, plan, record))
+            self._add_page_events(record)
         if record.notification_targets or record.chat_channel:
             self.notifications.extend(effects.notify(self.account_id, ctx, record, "SSM Incident Start"))
         return arn
@@ -655,6 +658,19 @@ class SSMIncidentsBackend(BaseBackend):
         timeline.append(event)
         return event
 
+    def _add_page_events(self, record: IncidentRecord) -> None:
+        """Bring the contacts' page and acknowledgement events onto the timeline, as of now (read lazily:
+        later escalation stages page when their time has come)."""
+        pages = record.engagement_pages
+        hook = effects.contacts
+        if not pages or hook is None:
+            return
+        for event in hook.page_events(list(pages)):
+            seen = pages.setdefault(json.loads(event["eventData"])["engagementArn"], set())
+            if event["key"] not in seen:
+                seen.add(event["key"])
+                self._add_event(record, event["eventType"], event["eventData"], event["eventTime"])
+
     def _record_update(
         self,
         ctx: RequestContext,
@@ -688,6 +704,7 @@ class SSMIncidentsBackend(BaseBackend):
 
     def get_timeline_event(self, ctx: RequestContext, incident_record_arn: str, event_id: str) -> TimelineEvent:
         incident = self.incident(ctx, incident_record_arn)
+        self._add_page_events(incident)
         event = _find_event(incident, event_id)
         if event is None:
             raise not_found(
@@ -740,6 +757,8 @@ class SSMIncidentsBackend(BaseBackend):
         parsed = parse_filters(filters, TIMELINE_FILTER_KEYS)
         self.require_onboarded(ctx, modeled_not_found=False)
         incident = self.incidents.get(incident_record_arn)
+        if incident is not None:
+            self._add_page_events(incident)
         descending = sort_order != "ASCENDING"
         events = sorted(
             incident.events() if incident is not None else (),

@@ -225,6 +225,7 @@ class IncidentRecord:
         "created_by",
         "creation_time",
         "dedupe_key",
+        "engagement_pages",
         "findings",
         "generated_dedupe",
         "impact",
@@ -260,6 +261,8 @@ class IncidentRecord:
         self.dedupe_key: str | None = None  # what later starts fold in by: the template's string or the trigger
         self.invoked_by: str | None = None  # the service principal when a service started it
         self.generated_dedupe: str | None = None  # made when first read
+        # Engagement ARN -> keys of its page events already on the timeline; None until contacts are engaged.
+        self.engagement_pages: dict[str, set[str]] | None = None
         self.source = CUSTOM_SOURCE
         self.trigger_arn: str | None = None
         self.automation_executions: tuple[dict[str, str], ...] = ()
@@ -716,16 +719,24 @@ def resolve_parameters(
 
 
 class Engagement:
-    """A contact a response plan would engage for a new incident. ssm-contacts is not in moto:
-    the engagement is recorded, nobody is paged."""
+    """A contact a response plan engaged for a new incident: ``engagement_arn`` is the engagement
+    ssm-contacts started, None when the contact does not exist there (nobody is paged)."""
 
-    __slots__ = ("contact_arn", "incident_record_arn", "response_plan_arn", "start_time")
+    __slots__ = ("contact_arn", "engagement_arn", "incident_record_arn", "response_plan_arn", "start_time")
 
-    def __init__(self, contact_arn: str, incident_record_arn: str, response_plan_arn: str, start_time: float) -> None:
+    def __init__(
+        self,
+        contact_arn: str,
+        incident_record_arn: str,
+        response_plan_arn: str,
+        start_time: float,
+        engagement_arn: str | None = None,
+    ) -> None:
         self.contact_arn = contact_arn
         self.incident_record_arn = incident_record_arn
         self.response_plan_arn = response_plan_arn
         self.start_time = start_time
+        self.engagement_arn = engagement_arn
 
 
 class Notification:

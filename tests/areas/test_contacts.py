@@ -1,0 +1,94 @@
+"""ssm-contacts through real boto3 clients: contacts, channels, and incidents that page them over the clock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+import pytest
+import time_machine
+from botocore.exceptions import ClientError
+
+from ssm_incidents_mock import mock_ssm_incidents
+from ssm_incidents_mock.ssm_contacts.models import ssmcontacts_backends
+
+REGION = "us-east-1"
+START = 1_800_000_000  # a fixed instant; time_machine moves every clock the mock reads
+
+
+@pytest.fixture
+def clients() -> Any:
+    with mock_ssm_incidents():
+        incidents = boto3.client("ssm-incidents", region_name=REGION)
+        contacts = boto3.client("ssm-contacts", region_name=REGION)
+        yield incidents, contacts
+
+
+def _activated_channel(contacts: Any, contact_arn: str) -> str:
+    channel = contacts.create_contact_channel(
+        ContactId=contact_arn, Name="phone", Type="SMS", DeliveryAddress={"SimpleAddress": "+15005550199"}
+    )["ContactChannelArn"]
+    code = ssmcontacts_backends["123456789012"][REGION].activation_code(channel)
+    contacts.activate_contact_channel(ContactChannelId=channel, ActivationCode=code)
+    return channel
+
+
+def test_contacts_need_the_replication_set(clients: Any) -> None:
+    _, contacts = clients
+    with pytest.raises(ClientError) as caught:
+        contacts.create_contact(Alias="alice", Type="PERSONAL", Plan={"Stages": []})
+    assert caught.value.response["Error"]["Code"] == "ValidationException"
+    assert caught.value.response["Error"]["Message"] == "Invalid value provided - Account not found for the request"
+
+
+def test_json_errors_reach_botocore_as_modeled_exceptions(clients: Any) -> None:
+    incidents, contacts = clients
+    incidents.create_replication_set(regions={REGION: {}})
+    missing = f"arn:aws:ssm-contacts:{REGION}:123456789012:contact/nobody"
+    with pytest.raises(contacts.exceptions.ResourceNotFoundException) as caught:
+        contacts.get_contact(ContactId=missing)
+    assert caught.value.response["ResourceId"] == missing
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    with pytest.raises(contacts.exceptions.ValidationException) as invalid:
+        contacts.create_contact(Alias="Not-Lower", Type="PERSONAL", Plan={"Stages": []})
+    assert invalid.value.response["Fields"][0]["Name"] == "Alias"
+
+
+def test_an_incident_pages_its_plans_contacts_stage_by_stage(clients: Any) -> None:
+    incidents, contacts = clients
+    with time_machine.travel(START, tick=False) as traveller:
+        incidents.create_replication_set(regions={REGION: {}})
+        alice = contacts.create_contact(Alias="alice", Type="PERSONAL", Plan={"Stages": []})["ContactArn"]
+        phone = _activated_channel(contacts, alice)
+        stages = [
+            {"DurationInMinutes": 5, "Targets": [{"ChannelTargetInfo": {"ContactChannelId": phone}}]},
+            {"DurationInMinutes": 5, "Targets": [{"ChannelTargetInfo": {"ContactChannelId": phone}}]},
+        ]
+        contacts.update_contact(ContactId=alice, Plan={"Stages": stages})
+        plan = incidents.create_response_plan(
+            name="db", incidentTemplate={"title": "DB down", "impact": 1}, engagements=[alice]
+        )["arn"]
+        incident = incidents.start_incident(responsePlanArn=plan)["incidentRecordArn"]
+
+        engagements = contacts.list_engagements(IncidentId=incident)["Engagements"]
+        assert [e["ContactArn"] for e in engagements] == [alice]
+        engagement = engagements[0]["EngagementArn"]
+        assert len(contacts.list_pages_by_engagement(EngagementId=engagement)["Pages"]) == 1
+
+        def page_events() -> list[dict[str, Any]]:
+            events = incidents.list_timeline_events(incidentRecordArn=incident)["eventSummaries"]
+            return [e for e in events if e["eventType"] == "SSM Contacts Page for Incident"]
+
+        assert len(page_events()) == 1
+        traveller.shift(5 * 60 + 1)  # the second stage is due: read lazily, nobody slept
+        assert len(contacts.list_pages_by_engagement(EngagementId=engagement)["Pages"]) == 2
+        assert len(page_events()) == 2
+
+
+def test_deleting_the_replication_set_deletes_contacts(clients: Any) -> None:
+    incidents, contacts = clients
+    arn = incidents.create_replication_set(regions={REGION: {}})["arn"]
+    contacts.create_contact(Alias="alice", Type="PERSONAL", Plan={"Stages": []})
+    incidents.delete_replication_set(arn=arn)
+    incidents.create_replication_set(regions={REGION: {}})
+    assert contacts.list_contacts()["Contacts"] == []
