@@ -171,6 +171,17 @@ def ssm_incidents_onboarded(
     return ssm_incidents
 
 
+@pytest.fixture
+def ssm_contacts(mocked_ssm_incidents: SSMIncidentsMock, ssm_incidents_settings: SSMIncidentsSettings) -> Any:
+    """A boto3 ``ssm-contacts`` client under the same mock, in the region of ``ssm_incidents_settings``.
+
+    Contacts need the account's replication set (``ssm_incidents_onboarded``), as on AWS.
+    """
+    import boto3
+
+    return boto3.client("ssm-contacts", region_name=ssm_incidents_settings.region)
+
+
 @pytest.fixture(scope="session")
 def ssm_incidents_server_session() -> Iterator[ThreadedSSMIncidentsServer]:
     """One ``ThreadedSSMIncidentsServer`` on a free loopback port for the whole session (per xdist worker).

@@ -3,9 +3,9 @@
 Importing the package registers the service with moto, so plain ``mock_aws`` serves it too.
 """
 
-from .mock import SSMIncidentsMock, mock_ssm_incidents, register
+from .mock import SSMIncidentsMock, mock_incident_manager, mock_ssm_incidents, register
 
-__all__ = ["SSMIncidentsMock", "__version__", "mock_ssm_incidents", "register"]
+__all__ = ["SSMIncidentsMock", "__version__", "mock_incident_manager", "mock_ssm_incidents", "register"]
 __version__ = "0.1.0"
 
 register()

@@ -146,6 +146,13 @@ class SSMIncidentsMock:
         """The engagements the account's response plans would have started, oldest first (recorded only)."""
         return list(self.backend(account_id, partition).engagements)
 
+    def contacts_backend(self, account_id: str = DEFAULT_ACCOUNT_ID, region: str = "us-east-1") -> Any:
+        """The backend holding ``account_id``'s ssm-contacts state in ``region`` (activation and accept
+        codes: ``activation_code(channel_arn)``, ``accept_code(page_arn)``)."""
+        from .ssm_contacts.models import ssmcontacts_backends
+
+        return ssmcontacts_backends[account_id][region]
+
     def reset(self) -> None:
         """Drop all state of every mocked service, as moto's reset does."""
         BackendDict.reset()
@@ -214,3 +221,8 @@ def mock_ssm_incidents(func: Any = None, *, strict: bool | None = None, config: 
     """Mock ssm-incidents: ``@mock_ssm_incidents``, ``@mock_ssm_incidents()``, ``with ...:``."""
     mock = SSMIncidentsMock(strict=strict, config=config)
     return mock(func) if func is not None else mock
+
+
+mock_incident_manager = mock_ssm_incidents
+"""Both halves of Incident Manager, ssm-incidents and ssm-contacts (one mock serves both): the same as
+``mock_ssm_incidents``, named for what it covers."""

@@ -92,3 +92,11 @@ def test_deleting_the_replication_set_deletes_contacts(clients: Any) -> None:
     incidents.delete_replication_set(arn=arn)
     incidents.create_replication_set(regions={REGION: {}})
     assert contacts.list_contacts()["Contacts"] == []
+
+
+def test_the_pytest_fixture_and_the_both_services_name(ssm_incidents_onboarded: Any, ssm_contacts: Any) -> None:
+    from ssm_incidents_mock import mock_incident_manager, mock_ssm_incidents
+
+    assert mock_incident_manager is mock_ssm_incidents
+    arn = ssm_contacts.create_contact(Alias="bob", Type="PERSONAL", Plan={"Stages": []})["ContactArn"]
+    assert ssm_contacts.get_contact(ContactId=arn)["Alias"] == "bob"
