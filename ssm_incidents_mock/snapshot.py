@@ -20,9 +20,12 @@ _T = TypeVar("_T")
 
 
 def reset_state() -> None:
-    """Forget every account's Incident Manager data (other moto services are left alone)."""
+    """Forget every account's Incident Manager data, both services (other moto services are left alone)."""
+    from .ssm_contacts.models import ssmcontacts_backends
+
     with seam.backend_lock():
         ssmincidents_backends.clear()
+        ssmcontacts_backends.clear()
 
 
 def dump_state() -> dict[str, Any]:
