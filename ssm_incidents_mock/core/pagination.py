@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
@@ -40,7 +39,7 @@ def decode_token(operation: str, scope: Any, token: str) -> Any:
     if not signature or not hmac.compare_digest(signature, expected):
         raise ValidationException("The nextToken is not valid.")
     try:
-        payload = json.loads(base64.urlsafe_b64decode(blob + "=" * (-len(blob) % 4)))
+        payload = codec.decode(base64.urlsafe_b64decode(blob + "=" * (-len(blob) % 4)))
     except ValueError:
         raise ValidationException("The nextToken is not valid.") from None
     if payload.get("d") != codec.digest([operation, scope]):

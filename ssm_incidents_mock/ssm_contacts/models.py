@@ -21,7 +21,6 @@ import bisect
 import copy
 import heapq
 import itertools
-import json
 import re
 import threading
 import time
@@ -37,7 +36,7 @@ from ..config import settings
 from ..core.context import RequestContext
 from ..core.ids import random_uuid
 from ..core.pagination import paginate
-from ..core.wire.codec import compact
+from ..core.wire.codec import compact, decode
 from ..ssm_incidents import access
 from ..ssm_incidents import effects as incidents_effects
 from ..ssm_incidents import models as incidents
@@ -1231,7 +1230,7 @@ def _check_recurrence(recurrence: dict[str, Any]) -> None:
 def _check_policy(policy: str) -> None:
     """A JSON object with at least one statement object (what access.py can evaluate)."""
     try:
-        document = json.loads(policy)
+        document = decode(policy)
     except ValueError:
         raise invalid("The policy is not a valid JSON document.", "Policy") from None
     statements = document.get("Statement") if isinstance(document, dict) else None

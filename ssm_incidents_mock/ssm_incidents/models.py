@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import json
 import math
 import re
 import time
@@ -24,7 +23,7 @@ from ..config import new_lock, settings
 from ..core.context import RequestContext
 from ..core.ids import derived_number, random_uuid, random_uuid_value, unused, uuid_text
 from ..core.pagination import decode_token, paginate
-from ..core.wire.codec import canonical, compact
+from ..core.wire.codec import canonical, compact, decode
 from . import effects, policies
 from .exceptions import (
     ConflictException,
@@ -68,7 +67,7 @@ IDEMPOTENCY_CACHE_SIZE = 10_000
 MAX_REGIONS = 3
 MAX_TAGS_PER_RESOURCE = 50
 AUTOMATION_ITEM = "AUTOMATION"
-START_MARKER_DATA = json.dumps("Incident Started")
+START_MARKER_DATA = compact("Incident Started")
 # The only event types callers may create, or change an event to (model docs).
 CALLER_EVENT_TYPES = ("Custom Event", "Note")
 # Events IM writes itself carry an ``SSM ...`` type; callers may not change or delete them.
@@ -666,7 +665,7 @@ class SSMIncidentsBackend(BaseBackend):
         if not pages or hook is None:
             return
         for event in hook.page_events(list(pages)):
-            seen = pages.setdefault(json.loads(event["eventData"])["engagementArn"], set())
+            seen = pages.setdefault(decode(event["eventData"])["engagementArn"], set())
             if event["key"] not in seen:
                 seen.add(event["key"])
                 self._add_event(record, event["eventType"], event["eventData"], event["eventTime"])

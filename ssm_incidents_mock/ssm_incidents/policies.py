@@ -8,11 +8,11 @@ strings only, so evaluating it can never fail.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from ..core.wire import codec
 from .exceptions import ValidationException
 
 VERSIONS = ("2012-10-17", "2008-10-17")
@@ -43,7 +43,7 @@ def _invalid(number: int, problem: str) -> ValidationException:
 def parse(policy: str) -> tuple[Statement, ...]:
     """The statements of a policy document, or ValidationException saying what is wrong with it."""
     try:
-        document = json.loads(policy, parse_constant=_no_constant)
+        document = codec.decode(policy)
     except (ValueError, RecursionError):
         raise ValidationException("The policy is not a valid JSON document.") from None
     if not isinstance(document, dict):
@@ -65,10 +65,6 @@ def parse(policy: str) -> tuple[Statement, ...]:
     if len(sids) != len(set(sids)):
         raise ValidationException("Statement IDs (SID) in a single policy must be unique.")
     return parsed
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
 
 
 def _statement(number: int, statement: dict[str, Any]) -> Statement:
@@ -143,4 +139,4 @@ def _conditions(number: int, condition: Any) -> tuple[tuple[str, str, tuple[str,
 
 def _condition_text(value: str | float) -> str:
     """A condition value as IAM compares it: numbers and booleans as their JSON text."""
-    return value if isinstance(value, str) else json.dumps(value)
+    return value if isinstance(value, str) else codec.compact(value)

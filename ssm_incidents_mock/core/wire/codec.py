@@ -47,6 +47,11 @@ def digest(value: Any) -> str:
     return hashlib.blake2b(_CANONICAL(value).encode(), digest_size=12).hexdigest()
 
 
+def decode(text: bytes | str) -> Any:
+    """Any JSON text this package wrote or was given (NaN and Infinity are not JSON)."""
+    return json.loads(text, parse_constant=_no_constant)
+
+
 def decode_object(body: bytes | str) -> dict[str, Any]:
     """A request body as a JSON object, or ValidationException saying why it is not one."""
     try:
