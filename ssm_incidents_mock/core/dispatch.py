@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import seam
+from . import iam
 from .context import RequestContext
 from .exceptions import ConflictException, InternalServerException, ServiceError, ValidationException
 from .wire.codec import digest
@@ -54,9 +55,13 @@ class Service:
         """The backend the call runs on (the caller's own unless the service shares resources)."""
         raise NotImplementedError
 
+    def resources(self, op: OperationSpec, params: dict[str, Any]) -> list[str]:
+        """The ARNs IAM checks the call on (``*`` for operations without a resource type)."""
+        raise NotImplementedError
+
     def authorize(self, principal: Any, ctx: RequestContext, op: OperationSpec, params: dict[str, Any]) -> None:
         """moto's IAM decision for the call (only while IAM enforcement is on)."""
-        raise NotImplementedError
+        iam.authorize(principal, ctx, f"{self.spec.signing_name}:{op.name}", self.resources(op, params))
 
 
 def dispatch(service: Service, request: Request, host: str) -> Response:

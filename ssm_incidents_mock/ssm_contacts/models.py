@@ -33,11 +33,11 @@ from moto.core.base_backend import BackendDict, BaseBackend
 from moto.utilities.utils import get_partition
 
 from ..config import settings
+from ..core import iam
 from ..core.context import RequestContext
 from ..core.ids import random_uuid
 from ..core.pagination import paginate
 from ..core.wire.codec import compact, decode
-from ..ssm_incidents import access
 from ..ssm_incidents import effects as incidents_effects
 from ..ssm_incidents import models as incidents
 from . import engagements, rotations
@@ -1228,7 +1228,7 @@ def _check_recurrence(recurrence: dict[str, Any]) -> None:
 
 
 def _check_policy(policy: str) -> None:
-    """A JSON object with at least one statement object (what access.py can evaluate)."""
+    """A JSON object with at least one statement object (what ``core.iam`` can evaluate)."""
     try:
         document = decode(policy)
     except ValueError:
@@ -1244,7 +1244,7 @@ def contact_allows(contact: Contact, ctx: RequestContext, operation: str, resour
     """Whether the contact's policy grants ``ctx`` ``ssm-contacts:<operation>`` on ``resource`` (default: the contact)."""
     if not contact.policy:
         return False
-    return access.policies_allow(
+    return iam.policies_allow(
         (contact.policy,),
         ctx.caller_arn,
         ctx.account_id,

@@ -20,11 +20,12 @@ from typing import Any, TypeVar
 from moto.core.base_backend import BackendDict, BaseBackend
 
 from ..config import new_lock, settings
+from ..core import iam
 from ..core.context import RequestContext
 from ..core.ids import derived_number, random_uuid, random_uuid_value, unused, uuid_text
 from ..core.pagination import decode_token, paginate
 from ..core.wire.codec import canonical, compact, decode
-from . import effects, policies
+from . import effects
 from .exceptions import (
     ConflictException,
     ResourceNotFoundException,
@@ -392,7 +393,7 @@ class SSMIncidentsBackend(BaseBackend):
 
     def put_resource_policy(self, ctx: RequestContext, resource_arn: str, policy: str) -> str:
         plan = self.plan(ctx, resource_arn)
-        policies.parse(policy)
+        iam.parse(policy)
         created = ResourcePolicy(policy, ctx.region, self.next_seq(), taken=plan.policies)
         plan.policies[created.policy_id] = created
         return created.policy_id
