@@ -15,7 +15,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    server = commands.add_parser("server", help="serve ssm-incidents over HTTP (loopback by default)")
+    server = commands.add_parser("server", help="serve ssm-incidents and ssm-contacts over HTTP (loopback by default)")
     server.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST}; no auth!)")
     server.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"port to bind, 0 for any free one (default {DEFAULT_PORT})"
@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands.add_parser(
         "moto-server",
-        help="run moto's server (moto_server arguments) with ssm-incidents served next to moto's services",
+        help="run moto's server (moto_server arguments) with Incident Manager served next to moto's services",
         add_help=False,
     )
     return parser

@@ -1,10 +1,11 @@
-"""Server mode: ssm-incidents over HTTP on one port, for the AWS CLI and every SDK.
+"""Server mode: ssm-incidents and ssm-contacts over HTTP on one port, for the AWS CLI and every SDK.
 
 The HTTP layer is werkzeug's WSGI server: ``make_app()`` is a WSGI application (werkzeug
 ``Request``/``Response``) that can be mounted anywhere, and ``SSMIncidentsHTTPServer`` serves it
 with werkzeug's threaded server and a request handler that adds what werkzeug's development
 handler lacks: keep-alive, strict body framing, bounded headers, a deadline per request and a cap
-on connections. AWS operations go to ``responses.handle``, the dispatcher the in-process mock
+on connections. Each AWS request goes to the service it names (``services.service_for``: host,
+``X-Amz-Target``, SigV4 scope) and through ``core.dispatch``, the dispatcher the in-process mock
 uses, so both modes answer alike.
 
 Who may call: only requests naming a loopback host (or a name the user allows), never a
@@ -42,16 +43,15 @@ from werkzeug.wrappers import Response as WSGIResponse
 
 from .config import settings
 from .core.context import credential_scope
+from .core.dispatch import Service, dispatch
 from .core.exceptions import InternalServerException, ValidationException
 from .core.hosts import host_name, is_loopback
 from .core.wire import codec
 from .core.wire.http import MAX_BODY_BYTES, Request, Response, split_url
+from .services import served, service_for
 from .snapshot import dump_state, reset_state
-from .ssm_incidents import SPEC
-from .ssm_incidents.responses import SERVICE, dispatch
+from .ssm_incidents.responses import SERVICE
 
-ENDPOINT_HOST = SPEC.endpoint_host
-SERVICE_NAME = SPEC.name
 render_error = SERVICE.protocol.render_error
 
 if TYPE_CHECKING:
@@ -82,7 +82,6 @@ _JSON_TYPE = re.compile(r"^application/(?:[\w.+-]*\+)?(?:x-amz-)?json(?:-[\d.]+)
 _FIELD_LINE = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+:")  # a header name, no space before the colon
 _DIGITS = re.compile(r"[0-9]{1,19}")
 _CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
-_AWS_HOST = re.compile(ENDPOINT_HOST)
 
 # What the AWS SDK for JavaScript sends from a page (and this mock's own headers).
 CORS_ALLOW_HEADERS = (
@@ -109,8 +108,8 @@ def _json_response(status: int, error_type: str | None, payload: Any) -> Respons
     return status, headers, codec.encode(payload)
 
 
-def _validation_error(message: str) -> Response:
-    return render_error(None, ValidationException(message))
+def _validation_error(message: str, service: Service = SERVICE) -> Response:
+    return service.protocol.render_error(None, ValidationException(message))
 
 
 def _access_denied(message: str) -> Response:
@@ -126,7 +125,7 @@ def control_response(method: str, path: str) -> Response:
         if method != "POST":
             return _json_response(405, "UnknownOperationException", {"message": f"Use POST {path} to reset."})
         reset_state()
-        return _json_response(200, None, {"status": "ok", "message": "All ssm-incidents state was reset."})
+        return _json_response(200, None, {"status": "ok", "message": "All Incident Manager state was reset."})
     if path == CONTROL_PREFIX + "state":
         if method != "GET":
             return _json_response(405, "UnknownOperationException", {"message": f"Use GET {path}."})
@@ -141,13 +140,22 @@ def _control_path_known(path: str) -> bool:
 # --- request checks -----------------------------------------------------------------------------
 
 
-def foreign_service(headers: Mapping[str, str]) -> str | None:
-    """The service a SigV4-signed request names when it is not ssm-incidents, else None."""
-    _, _, service = credential_scope(headers.get("Authorization") or "")
-    return None if service is None or service == SERVICE_NAME else service
+def unknown_service(headers: Mapping[str, str]) -> Response:
+    """The answer to a request for a service not served here (signed for it, or naming its target)."""
+    _, _, signed_for = credential_scope(headers.get("Authorization") or "")
+    named = f"signed for '{signed_for[:100]}'" if signed_for else "for another service"
+    target = headers.get("X-Amz-Target")
+    if target:
+        named += f" (X-Amz-Target '{target[:100]}')"
+    names = " and ".join(service.spec.name for service in served())
+    message = (
+        f"This endpoint serves {names} only; the request is {named}. "
+        "Run 'ssm-incidents-mock moto-server' to serve Incident Manager next to moto's services."
+    )
+    return _json_response(400, "UnknownServiceException", {"__type": "UnknownServiceException", "message": message})
 
 
-def content_type_error(headers: Mapping[str, str]) -> Response | None:
+def content_type_error(headers: Mapping[str, str], service: Service) -> Response | None:
     """A body must be JSON; a body without Content-Type is read as JSON too."""
     content_type = headers.get("Content-Type")
     if not content_type:
@@ -155,7 +163,8 @@ def content_type_error(headers: Mapping[str, str]) -> Response | None:
     media_type = content_type.split(";", 1)[0].strip().lower()
     if _JSON_TYPE.match(media_type):
         return None
-    return _validation_error(f"Unsupported Content-Type '{media_type}': ssm-incidents accepts application/json bodies.")
+    message = f"Unsupported Content-Type '{media_type}': {service.spec.name} accepts JSON bodies."
+    return _validation_error(message, service)
 
 
 class AccessPolicy:
@@ -181,7 +190,7 @@ class AccessPolicy:
             or is_loopback(name)
             or name in self.hosts
             or name.endswith(self.domains)
-            or _AWS_HOST.fullmatch(name) is not None
+            or any(service.host_pattern.fullmatch(name) for service in served())
         )
 
     def cors_allowed(self, origin: str) -> bool:
@@ -278,29 +287,24 @@ class SSMIncidentsApp:
                 return _json_response(404, "UnknownOperationException", {"message": "The dashboard is not installed."})
         if path.startswith(CONTROL_PREFIX) or path == MOTO_RESET_PATH:
             return self._control(request, path)
+        host = headers.get("Host") or ""
+        service = service_for(host, headers)
+        if service is None:
+            return unknown_service(headers)
         body = request.get_data(cache=False)  # the handler has framed and bounded it
         if len(body) > MAX_BODY_BYTES:
-            return _validation_error(f"Request body exceeds the maximum size of {MAX_BODY_BYTES} bytes.")
+            return _validation_error(f"Request body exceeds the maximum size of {MAX_BODY_BYTES} bytes.", service)
         if not headers.get("Authorization") and "X-Amz-Signature=" not in query:
-            return _json_response(
-                403, "MissingAuthenticationTokenException", {"message": "Missing Authentication Token"}
+            return service.protocol.render_auth_error(
+                "MissingAuthenticationTokenException", "Missing Authentication Token"
             )
         if "%" in path and _BAD_PERCENT.search(path):  # invalid UTF-8 after decoding is caught by the parser
-            return _validation_error("The request URI is not valid percent-encoded UTF-8.")
-        service = foreign_service(headers)
-        if service is not None:
-            message = (
-                f"This endpoint serves {SERVICE_NAME} only; the request is signed for '{service}'. "
-                "Run 'ssm-incidents-mock moto-server' to serve ssm-incidents next to moto's services."
-            )
-            return _json_response(
-                400, "UnknownServiceException", {"__type": "UnknownServiceException", "message": message}
-            )
+            return _validation_error("The request URI is not valid percent-encoded UTF-8.", service)
         if body:
-            error = content_type_error(headers)
+            error = content_type_error(headers, service)
             if error is not None:
                 return error
-        return dispatch(Request(method, path, query, headers, body), headers.get("Host") or "")
+        return dispatch(service, Request(method, path, query, headers, body), host)
 
     def _control(self, request: WSGIRequest, path: str) -> Response:
         if _control_path_known(path) and CONTROL_HEADER not in request.headers:
@@ -352,13 +356,19 @@ def _log_request(request: WSGIRequest, path: str, status: int, started: float) -
     """One INFO line: operation, account, status, latency (the time comes from the log format)."""
     from .core.context import RequestContext
 
-    routed = SPEC.route(request.method, path)
-    operation = routed[0].name if routed is not None else "-"
-    try:
-        headers = cast("Mapping[str, str]", request.headers)
-        account = RequestContext.from_request(headers.get("Host") or "", headers, SERVICE.host_pattern).account_id
-    except Exception:
-        account = "-"
+    headers = cast("Mapping[str, str]", request.headers)
+    host = headers.get("Host") or ""
+    service = service_for(host, headers)
+    operation = account = "-"
+    if service is not None:
+        try:
+            operation = service.protocol.route(Request(request.method, path, "", headers, b""))[0].name
+        except Exception:
+            pass
+        try:
+            account = RequestContext.from_request(host, headers, service.host_pattern).account_id
+        except Exception:
+            pass
     elapsed = (time.perf_counter() - started) * 1000
     log.info(
         "%s %s operation=%s account=%s status=%d latency=%.1fms",
@@ -977,7 +987,7 @@ def serve(
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, _interrupt)
-    print(f"ssm-incidents-mock: serving ssm-incidents on {server.url} (Ctrl+C to stop)", flush=True)
+    print(f"ssm-incidents-mock: serving ssm-incidents and ssm-contacts on {server.url} (Ctrl+C to stop)", flush=True)
     if not is_loopback(host_name(host) or ""):
         print(
             "ssm-incidents-mock: warning: listening beyond loopback; the server has no authentication "
@@ -997,7 +1007,7 @@ def serve(
 
 
 def serve_with_moto(argv: list[str]) -> int:
-    """Run moto's own server (same arguments as ``moto_server``) with ssm-incidents registered into it."""
+    """Run moto's own server (same arguments as ``moto_server``) with both services registered into it."""
     try:
         from moto.server import main as moto_main
     except ImportError as error:  # flask and flask-cors come with moto's "server" extra

@@ -29,6 +29,9 @@ pytestmark = pytest.mark.usefixtures("lenient")
 
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 REPO = Path(__file__).resolve().parents[2]
+SIGNED = (
+    "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=00"
+)
 
 
 def client(url: str, region: str = "us-east-1", service: str = "ssm-incidents", **kwargs: Any) -> Any:
@@ -140,6 +143,100 @@ def test_account_comes_from_moto_account_header(server: ThreadedSSMIncidentsServ
     assert arn == "arn:aws:ssm-incidents::111122223333:response-plan/theirs"
     assert [p["name"] for p in ssm.list_response_plans()["responsePlanSummaries"]] == ["plan"]
     assert [p["name"] for p in other.list_response_plans()["responsePlanSummaries"]] == ["theirs"]
+
+
+# --- both services on one port -------------------------------------------------------------------------
+
+
+def test_one_port_serves_ssm_incidents_and_ssm_contacts(server: ThreadedSSMIncidentsServer) -> None:
+    incidents, contacts = client(server.url), client(server.url, service="ssm-contacts")
+    incidents.create_replication_set(regions={"us-east-1": {}})
+    arn = contacts.create_contact(Alias="oncall", DisplayName="On call", Type="PERSONAL", Plan={"Stages": []})[
+        "ContactArn"
+    ]
+    assert arn == "arn:aws:ssm-contacts:us-east-1:123456789012:contact/oncall"
+    assert [c["ContactArn"] for c in contacts.list_contacts()["Contacts"]] == [arn]
+    assert contacts.get_contact(ContactId=arn)["DisplayName"] == "On call"
+    with pytest.raises(ClientError) as exc_info:  # json 1.1 errors carry their code in __type
+        contacts.get_contact(ContactId=arn + "-missing")
+    assert_error(exc_info, "ResourceNotFoundException", 404)
+    assert incidents.list_response_plans()["responsePlanSummaries"] == []
+
+
+def test_ssm_contacts_on_its_aws_host_name_is_served(server: ThreadedSSMIncidentsServer) -> None:
+    client(server.url).create_replication_set(regions={"eu-west-1": {}})
+    contacts = client(server.url, region="eu-west-1", service="ssm-contacts")
+
+    def aws_host(request: Any, **_: Any) -> None:
+        request.headers["Host"] = "ssm-contacts.eu-west-1.amazonaws.com"
+
+    contacts.meta.events.register("before-sign.ssm-contacts.*", aws_host)
+    assert contacts.list_contacts()["Contacts"] == []
+
+
+@pytest.mark.parametrize(
+    ("headers", "named"),
+    [
+        ({"Authorization": SIGNED.format(service="sqs"), "X-Amz-Target": "AmazonSQS.ListQueues"}, "signed for 'sqs'"),
+        ({"X-Amz-Target": "AmazonSQS.ListQueues"}, "X-Amz-Target 'AmazonSQS.ListQueues'"),
+    ],
+)
+def test_a_service_not_served_here_is_refused(
+    server: ThreadedSSMIncidentsServer, headers: dict[str, str], named: str
+) -> None:
+    request = urllib.request.Request(
+        server.url + "/", data=b"{}", method="POST", headers={"Content-Type": "application/x-amz-json-1.0", **headers}
+    )
+    with pytest.raises(urllib.error.HTTPError) as exc_info:
+        urllib.request.urlopen(request, timeout=10)
+    assert exc_info.value.code == 400
+    assert exc_info.value.headers["x-amzn-ErrorType"] == "UnknownServiceException"
+    body = json.loads(exc_info.value.read())
+    assert body["__type"] == "UnknownServiceException"
+    assert "ssm-incidents and ssm-contacts" in body["message"] and named in body["message"]
+
+
+def test_an_unknown_target_signed_for_ssm_contacts_is_its_unknown_operation(server: ThreadedSSMIncidentsServer) -> None:
+    request = urllib.request.Request(
+        server.url + "/",
+        data=b"{}",
+        method="POST",
+        headers={
+            "Content-Type": "application/x-amz-json-1.1",
+            "Authorization": SIGNED.format(service="ssm-contacts"),
+            "X-Amz-Target": "SSMContacts.NoSuchOperation",
+        },
+    )
+    with pytest.raises(urllib.error.HTTPError) as exc_info:
+        urllib.request.urlopen(request, timeout=10)
+    assert (exc_info.value.code, exc_info.value.headers["x-amzn-ErrorType"]) == (400, "UnknownOperationException")
+    assert "ssm-contacts has no operation" in json.loads(exc_info.value.read())["message"]
+
+
+def test_unsigned_ssm_contacts_request_is_missing_its_token_in_json_1_1(server: ThreadedSSMIncidentsServer) -> None:
+    request = urllib.request.Request(
+        server.url + "/",
+        data=b"{}",
+        method="POST",
+        headers={"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "SSMContacts.ListContacts"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as exc_info:
+        urllib.request.urlopen(request, timeout=10)
+    assert exc_info.value.code == 403
+    assert json.loads(exc_info.value.read()) == {
+        "__type": "MissingAuthenticationTokenException",
+        "message": "Missing Authentication Token",
+    }
+
+
+def test_reset_drops_both_services(server: ThreadedSSMIncidentsServer) -> None:
+    incidents, contacts = client(server.url), client(server.url, service="ssm-contacts")
+    incidents.create_replication_set(regions={"us-east-1": {}})
+    contacts.create_contact(Alias="oncall", Type="PERSONAL", Plan={"Stages": []})
+    assert http("POST", server.url + "/_ssm_incidents_mock/reset")[0] == 200
+    assert incidents.list_replication_sets()["replicationSetArns"] == []
+    incidents.create_replication_set(regions={"us-east-1": {}})
+    assert contacts.list_contacts()["Contacts"] == []
 
 
 # --- control endpoints -------------------------------------------------------------------------------
@@ -363,10 +460,13 @@ def test_threaded_moto_server_serves_ssm_incidents_next_to_sqs() -> None:
         moto_server.stop()
 
 
-def test_moto_server_subcommand_serves_ssm_incidents_and_moto() -> None:
+def test_moto_server_subcommand_serves_both_services_and_moto() -> None:
     with moto_server() as url:
-        ssm, sqs = client(url), client(url, service="sqs")
+        ssm, contacts, sqs = client(url), client(url, service="ssm-contacts"), client(url, service="sqs")
         assert start_plan(ssm).endswith(":response-plan/plan")
+        ssm.create_replication_set(regions={"us-east-1": {}})
+        arn = contacts.create_contact(Alias="oncall", Type="PERSONAL", Plan={"Stages": []})["ContactArn"]
+        assert [c["ContactArn"] for c in contacts.list_contacts()["Contacts"]] == [arn]
         assert sqs.create_queue(QueueName="q")["QueueUrl"].endswith("/q")
 
 
