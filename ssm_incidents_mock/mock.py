@@ -154,12 +154,18 @@ class SSMIncidentsMock:
         return sorted(self.backend(account_id, partition).automation_executions.values(), key=lambda e: e.start_time)
 
     def notifications(self, account_id: str = DEFAULT_ACCOUNT_ID, partition: str = "aws") -> list[Notification]:
-        """The SNS messages the account's incidents published (or failed to publish), oldest first."""
-        return list(self.backend(account_id, partition).notifications)
+        """The SNS messages the account's incidents published (or failed to publish), oldest first: the last
+        10,000 (``logs.EFFECT_LOG_SIZE``) of incidents not deleted."""
+        backend = self.backend(account_id, partition)
+        with backend.lock:
+            return list(backend.notifications)
 
     def engagements(self, account_id: str = DEFAULT_ACCOUNT_ID, partition: str = "aws") -> list[Engagement]:
-        """The engagements the account's response plans would have started, oldest first (recorded only)."""
-        return list(self.backend(account_id, partition).engagements)
+        """The engagements the account's response plans started, oldest first: the last 10,000 of incidents
+        not deleted."""
+        backend = self.backend(account_id, partition)
+        with backend.lock:
+            return list(backend.engagements)
 
     def contacts_backend(self, account_id: str = DEFAULT_ACCOUNT_ID, region: str = "us-east-1") -> Any:
         """The backend holding ``account_id``'s ssm-contacts state in ``region`` (activation and accept
