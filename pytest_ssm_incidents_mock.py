@@ -101,7 +101,7 @@ def _flag(value: object, where: str) -> bool | None:
 
 @pytest.fixture
 def ssm_incidents_settings(request: pytest.FixtureRequest) -> SSMIncidentsSettings:
-    """Region, account, strictness and replication phases for this test's ssm-incidents fixtures.
+    """Region, account and strictness, and the replication phases, for this test's ssm-incidents fixtures.
 
     The nearest ``@pytest.mark.ssm_incidents(region=..., account_id=..., strict=..., replication_phases=...)``
     wins, then the ini options ``ssm_incidents_region`` / ``ssm_incidents_account_id`` /
