@@ -59,28 +59,43 @@ class SSMIncidentsMock:
 
     As on AWS, operations need a replication set covering the calling region first (strict, the
     default); ``strict=False`` (lenient) serves an account without one as if its set held that region.
+    The replication set is ACTIVE on its first read; ``replication_phases=True`` shows it CREATING,
+    UPDATING or DELETING for one GetReplicationSet after each change, as moto's slow resources are.
+    ``None`` leaves either to the environment (``SSM_INCIDENTS_MOCK_STRICT``,
+    ``SSM_INCIDENTS_MOCK_REPLICATION_PHASES``).
     """
 
-    def __init__(self, strict: bool | None = None, config: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        strict: bool | None = None,
+        config: dict[str, Any] | None = None,
+        replication_phases: bool | None = None,
+    ) -> None:
         register()
         self.strict = strict
+        self.replication_phases = replication_phases
         self._aws = mock_aws(config=config)  # type: ignore[arg-type]
-        self._strict_tokens: list[int | None] = []  # one per start() not yet stopped
+        # one (strictness, phases) pair of override tokens per start() not yet stopped
+        self._tokens: list[tuple[int | None, int | None]] = []
 
     # --- switching ------------------------------------------------------------------------
 
     def start(self, reset: bool = True) -> None:
         seam.heal_nesting()
         self._aws.start(reset=reset)
-        self._strict_tokens.append(settings.push_strict(self.strict) if self.strict is not None else None)
+        strict = settings.strict.push(self.strict) if self.strict is not None else None
+        phases = self.replication_phases
+        self._tokens.append((strict, settings.phases.push(phases) if phases is not None else None))
 
     def stop(self, remove_data: bool = True) -> None:
         """Undo one ``start()``. A stop without a start raises and leaves every other mock as it was."""
-        if not self._strict_tokens:
+        if not self._tokens:
             raise RuntimeError("Called stop() before start(): this mock is not active.")
-        token = self._strict_tokens.pop()
-        if token is not None:
-            settings.pop_strict(token)
+        strict, phases = self._tokens.pop()
+        if strict is not None:
+            settings.strict.pop(strict)
+        if phases is not None:
+            settings.phases.pop(phases)
         self._aws.stop(remove_data=remove_data)
 
     def __enter__(self) -> SSMIncidentsMock:
@@ -139,12 +154,18 @@ class SSMIncidentsMock:
         return sorted(self.backend(account_id, partition).automation_executions.values(), key=lambda e: e.start_time)
 
     def notifications(self, account_id: str = DEFAULT_ACCOUNT_ID, partition: str = "aws") -> list[Notification]:
-        """The SNS messages the account's incidents published (or failed to publish), oldest first."""
-        return list(self.backend(account_id, partition).notifications)
+        """The SNS messages the account's incidents published (or failed to publish), oldest first: the last
+        10,000 (``logs.EFFECT_LOG_SIZE``) of incidents not deleted."""
+        backend = self.backend(account_id, partition)
+        with backend.lock:
+            return list(backend.notifications)
 
     def engagements(self, account_id: str = DEFAULT_ACCOUNT_ID, partition: str = "aws") -> list[Engagement]:
-        """The engagements the account's response plans would have started, oldest first (recorded only)."""
-        return list(self.backend(account_id, partition).engagements)
+        """The engagements the account's response plans started, oldest first: the last 10,000 of incidents
+        not deleted."""
+        backend = self.backend(account_id, partition)
+        with backend.lock:
+            return list(backend.engagements)
 
     def contacts_backend(self, account_id: str = DEFAULT_ACCOUNT_ID, region: str = "us-east-1") -> Any:
         """The backend holding ``account_id``'s ssm-contacts state in ``region`` (activation and accept
@@ -213,13 +234,24 @@ def mock_ssm_incidents(func: F) -> F: ...
 
 @overload
 def mock_ssm_incidents(
-    func: None = None, *, strict: bool | None = None, config: dict[str, Any] | None = None
+    func: None = None,
+    *,
+    strict: bool | None = None,
+    config: dict[str, Any] | None = None,
+    replication_phases: bool | None = None,
 ) -> SSMIncidentsMock: ...
 
 
-def mock_ssm_incidents(func: Any = None, *, strict: bool | None = None, config: dict[str, Any] | None = None) -> Any:
-    """Mock ssm-incidents: ``@mock_ssm_incidents``, ``@mock_ssm_incidents()``, ``with ...:``."""
-    mock = SSMIncidentsMock(strict=strict, config=config)
+def mock_ssm_incidents(
+    func: Any = None,
+    *,
+    strict: bool | None = None,
+    config: dict[str, Any] | None = None,
+    replication_phases: bool | None = None,
+) -> Any:
+    """Mock ssm-incidents: ``@mock_ssm_incidents``, ``@mock_ssm_incidents()``, ``with ...:``
+    (options: see :class:`SSMIncidentsMock`)."""
+    mock = SSMIncidentsMock(strict=strict, config=config, replication_phases=replication_phases)
     return mock(func) if func is not None else mock
 
 

@@ -759,6 +759,13 @@ def sns_publish(topic_arn: str, message: str) -> str:
 # SSM documents and automation executions
 
 
+def has_document(account: str, region: str, name: str) -> bool:
+    """Whether moto's SSM of ``account``/``region`` holds a document named ``name`` (of any type)."""
+    from moto.ssm.models import ssm_backends
+
+    return name in ssm_backends[account][region]._documents
+
+
 def automation_document(account: str, region: str, name: str, version: str | None) -> str | None:
     """The version of the Automation document ``name`` that ``version`` means in moto's SSM, or None."""
     from moto.ssm.models import ssm_backends

@@ -34,6 +34,7 @@ from .exceptions import (
     not_found,
 )
 from .filters import parse_filters
+from .logs import EffectLog
 from .records import (
     DEFAULT_KEY,
     INCIDENT_FILTER_KEYS,
@@ -107,9 +108,9 @@ class SSMIncidentsBackend(BaseBackend):
         # (operation, clientToken) -> (digest of the validated input, the rendered answer)
         self.idempotency: dict[tuple[str, ...], tuple[str, Any]] = {}
         self.automation_executions: dict[str, AutomationExecution] = {}
-        # what Incident Manager did elsewhere (effects.py): SNS messages, engagements it would start
-        self.notifications: list[Notification] = []
-        self.engagements: list[Engagement] = []
+        # what Incident Manager did elsewhere (effects.py): SNS messages, engagements it started (bounded)
+        self.notifications: EffectLog[Notification] = EffectLog()
+        self.engagements: EffectLog[Engagement] = EffectLog()
         self.last_creation_time = 0.0
         self._seq = itertools.count(1)
 
@@ -200,6 +201,8 @@ class SSMIncidentsBackend(BaseBackend):
         self.incidents = IncidentIndex()
         self.tags.clear()
         self.idempotency.clear()  # runbook executions are SSM's data: they stay
+        self.notifications.clear()
+        self.engagements.clear()
 
     # --- replication sets -----------------------------------------------------------------
 
@@ -632,6 +635,8 @@ class SSMIncidentsBackend(BaseBackend):
             return
         self.incidents.remove(record)
         self.tags.pop(arn, None)
+        self.notifications.drop_incident(arn)
+        self.engagements.drop_incident(arn)
 
     # --- timeline events ------------------------------------------------------------------
 

@@ -170,8 +170,8 @@ def test_index_lists_accounts_holding_data(ssm_incidents: Any, browser: Client) 
 
 
 def test_overview_shows_the_replication_set_plans_and_incidents(ssm_incidents: Any, plan: str, browser: Client) -> None:
-    html = get(browser, OVERVIEW).text  # the set has not been read since it was created: still CREATING
-    assert '<th scope="row">us-east-1</th><td><span class="badge status-creating">CREATING</span>' in html
+    html = get(browser, OVERVIEW).text  # never read since it was created, and ACTIVE already
+    assert '<th scope="row">us-east-1</th><td><span class="badge status-active">ACTIVE</span>' in html
     wait_active(ssm_incidents, ssm_incidents.list_replication_sets()["replicationSetArns"][0])
     first = ssm_incidents.start_incident(responsePlanArn=plan, title="first", impact=2)["incidentRecordArn"]
     ssm_incidents.start_incident(responsePlanArn=plan, title="second")
