@@ -12,38 +12,25 @@ from typing import Any
 
 import pytest
 from werkzeug.test import Client
-from werkzeug.wrappers import Request
 
-from ssm_incidents_mock import dashboard
 from ssm_incidents_mock.core.context import RequestContext
 from ssm_incidents_mock.core.hosts import host_name, is_loopback
 from ssm_incidents_mock.dashboard import incidents, render
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
 from ssm_incidents_mock.ssm_incidents.models import SSMIncidentsBackend, ssmincidents_backends
 from tests.support import wait_active
+from tests.support.dashboard import ACCOUNT, OVERVIEW, PREFIX, dashboard_client, get
 
 # These tests are about the dashboard, not about onboarding: they opt into lenient mode.
 pytestmark = pytest.mark.usefixtures("lenient")
 
-ACCOUNT = "123456789012"
-PREFIX = dashboard.DASHBOARD_PATH
-OVERVIEW = f"{PREFIX}/account/{ACCOUNT}/aws"
 XSS = "<script>alert(1)</script>"
-
-
-def _app(environ: dict[str, Any], start_response: Any) -> Any:
-    return dashboard.handle(Request(environ))(environ, start_response)
 
 
 @pytest.fixture
 def browser() -> Client:
     """A client whose requests carry a loopback Host, as a local browser's do."""
-    return Client(_app)
-
-
-def get(client: Client, url: str, **kwargs: Any) -> Any:
-    kwargs.setdefault("headers", {}).setdefault("Host", "127.0.0.1:5050")
-    return client.get(url, **kwargs)
+    return dashboard_client()
 
 
 @pytest.fixture
@@ -152,11 +139,7 @@ def test_only_loopback_hosts_are_served(browser: Client, host: str, allowed: boo
     assert response.status_code == (200 if allowed else 403)
 
 
-def test_the_dashboard_is_read_only(plan: str, browser: Client) -> None:
-    for method in ("POST", "PUT", "DELETE", "PATCH"):
-        response = browser.open(OVERVIEW, method=method, headers={"Host": "localhost"})
-        assert response.status_code == 405
-        assert response.headers["Allow"] == "GET, HEAD"
+def test_head_answers_headers_only(plan: str, browser: Client) -> None:
     head = browser.head(OVERVIEW, headers={"Host": "localhost"})
     assert head.status_code == 200 and head.data == b""
 
@@ -180,8 +163,6 @@ def test_index_lists_accounts_holding_data(ssm_incidents: Any, browser: Client) 
 
 
 def test_overview_shows_the_replication_set_plans_and_incidents(ssm_incidents: Any, plan: str, browser: Client) -> None:
-    html = get(browser, OVERVIEW).text  # the set has not been read since it was created: still CREATING
-    assert '<th scope="row">us-east-1</th><td><span class="badge status-creating">CREATING</span>' in html
     wait_active(ssm_incidents, ssm_incidents.list_replication_sets()["replicationSetArns"][0])
     first = ssm_incidents.start_incident(responsePlanArn=plan, title="first", impact=2)["incidentRecordArn"]
     ssm_incidents.start_incident(responsePlanArn=plan, title="second")
