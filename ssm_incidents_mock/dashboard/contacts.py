@@ -65,7 +65,7 @@ def regions() -> tuple[Region, ...]:
     for account, region, found in backends():
         with found.lock:
             counts = (len(found.contacts), len(found.rotations), len(found.engagements))
-            running = sum(1 for e in found.engagements.values() if e.stop_time is None and e.run is not None)
+            running = sum(1 for e in found.engagements.values() if e.stop_time is None)  # not stopped yet
         if any(counts):
             rows.append(Region(account, region, *counts, running))
     return tuple(rows)

@@ -65,7 +65,7 @@ environment.globals.update(url_for=url_for, poll_seconds=POLL_SECONDS, impacts=I
 
 @dataclass(frozen=True)
 class Page:
-    """A page: ``<name>.html`` around its live part ``<name>_live.html``, which shows ``data``.
+    """A page: ``page.html`` around the live part ``<name>_live.html``, which shows ``data``.
 
     ``head`` is a template shown above the live part (it does not change while the page is open);
     ``extra`` are more template variables. Without ``heading`` the live part brings its own ``<h1>``.
