@@ -1,7 +1,7 @@
 """Where the dashboard lives (``DASHBOARD_PATH``, which the server mounts) and the werkzeug rules of its pages.
 
-This module imports only werkzeug, so the server can take ``DASHBOARD_PATH`` from here without
-loading the pages.
+The server takes both names from the package (``from .dashboard import DASHBOARD_PATH, handle``):
+the dashboard imports nothing of the server, so there is no import circle.
 """
 
 from __future__ import annotations
