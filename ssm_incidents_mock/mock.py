@@ -23,6 +23,7 @@ from . import seam
 from .config import settings
 from .core.context import DEFAULT_ACCOUNT_ID
 from .core.wire.http import Request, split_url
+from .core.wire.validate import EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, parse_timestamp
 from .ssm_incidents.models import SSMIncidentsBackend, ssmincidents_backends
 from .ssm_incidents.records import AutomationExecution, Engagement, IncidentRecord, Notification
 from .ssm_incidents.responses import dispatch
@@ -195,14 +196,17 @@ class SSMIncidentsMock:
         Give ``cloudformation_stack_arn`` (a stack update) or ``codedeploy_deployment_group_arn``
         plus ``deployment_id`` (a deployment). ``start_time`` defaults to now; ``end_time`` is
         omitted unless given (still running). The account defaults to the one in ``incident_arn``.
-        Times are epoch seconds or datetimes. Raises ``ValueError`` for an unknown incident or bad arguments.
+        Times are epoch seconds or datetimes within the range the API accepts (1970 to 9999; not NaN).
+        Raises ``ValueError`` for an unknown incident or bad arguments, and stores nothing then.
         """
         arn = parse_arn(incident_arn)
         backend = self.backend(account_id or arn.account or DEFAULT_ACCOUNT_ID, incident_arn.split(":")[1])
         if (cloudformation_stack_arn is None) == (codedeploy_deployment_group_arn is None):
             raise ValueError("Give exactly one of cloudformation_stack_arn and codedeploy_deployment_group_arn.")
         now = time.time()
-        start = now if start_time is None else _epoch(start_time)
+        start = now if start_time is None else _epoch("start_time", start_time)
+        end = None if end_time is None else _epoch("end_time", end_time)
+        created = now if creation_time is None else _epoch("creation_time", creation_time)
         if cloudformation_stack_arn is not None:
             if deployment_id is not None:
                 raise ValueError("deployment_id belongs to a CodeDeploy finding.")
@@ -218,14 +222,21 @@ class SSMIncidentsMock:
             }
         body = next(iter(details.values()))
         body["startTime"] = start
-        if end_time is not None:
-            body["endTime"] = _epoch(end_time)
+        if end is not None:
+            body["endTime"] = end
         with backend.lock:
-            return backend.add_finding(incident_arn, details, now if creation_time is None else _epoch(creation_time))
+            return backend.add_finding(incident_arn, details, created)
 
 
-def _epoch(value: float | datetime) -> float:
-    return value.timestamp() if isinstance(value, datetime) else float(value)
+def _epoch(name: str, value: float | datetime) -> float:
+    """Epoch seconds of a time the API could have been given (the core's timestamp check), else ValueError."""
+    seconds = value.timestamp() if isinstance(value, datetime) else parse_timestamp(value)
+    if seconds is None or not EARLIEST_TIMESTAMP <= round(seconds, 3) <= LATEST_TIMESTAMP:
+        raise ValueError(
+            f"{name} must be a time from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z "
+            f"(epoch seconds or a datetime), not {value!r}."
+        )
+    return seconds
 
 
 @overload
