@@ -205,7 +205,7 @@ def test_outside_coverage_nobody_is_on_call() -> None:
     rows = shifts(daily((9, 0), ShiftCoverages=weekdays), "2024-01-05T09:00", "2024-01-09T00:00")  # Fri to Tue
     assert rows == [("2024-01-05T09:00", "2024-01-05T17:00", "a"), ("2024-01-08T09:00", "2024-01-08T17:00", "a")]
     # the weekend's shifts (b's and c's) are uncovered: the members still take their turn
-    args = {"contact_ids": list("abc"), "start_time": at("2024-01-05T09:00"), "time_zone_id": "UTC"}
+    args: dict[str, Any] = {"contact_ids": list("abc"), "start_time": at("2024-01-05T09:00"), "time_zone_id": "UTC"}
     recurrence = daily((9, 0), ShiftCoverages=weekdays)
     assert rotations.on_call_now(**args, recurrence=recurrence, at=at("2024-01-08T10:00")) == ["a"]
     assert rotations.on_call_now(**args, recurrence=recurrence, at=at("2024-01-06T10:00")) == []
@@ -295,7 +295,7 @@ def test_overrides_apply_only_where_the_rotation_has_a_shift() -> None:
 def test_nothing_before_the_rotation_starts() -> None:
     rows = shifts(daily((9, 0)), "2024-01-01T00:00", "2024-01-02T00:00", rotation_start="2024-01-01T12:00")
     assert rows == [("2024-01-01T12:00", "2024-01-02T00:00", "a")]
-    args = {"contact_ids": ["a"], "start_time": at("2024-01-01T12:00"), "time_zone_id": "UTC"}
+    args: dict[str, Any] = {"contact_ids": ["a"], "start_time": at("2024-01-01T12:00"), "time_zone_id": "UTC"}
     assert rotations.on_call_now(**args, recurrence=daily((9, 0)), at=at("2024-01-01T11:59")) == []
     assert shifts(daily((9, 0)), "2024-01-01T00:00", "2024-01-01T06:00", rotation_start="2024-01-02T00:00") == []
 
