@@ -33,12 +33,13 @@ hours = st.lists(st.integers(0, 23), min_size=1, max_size=3, unique=True)
 def recurrences(draw: st.DrawFn, team: int) -> dict[str, Any]:
     kind = draw(st.sampled_from(["DailySettings", "WeeklySettings", "MonthlySettings"]))
     times = [{"HourOfDay": hour, "MinuteOfHour": draw(st.integers(0, 59))} for hour in draw(hours)]
+    settings_: list[dict[str, Any]]
     if kind == "WeeklySettings":
         settings_ = [{"DayOfWeek": draw(st.sampled_from(DAYS)), "HandOffTime": t} for t in times]
     elif kind == "MonthlySettings":  # days every month has, so that no two points fall on one day's end
         settings_ = [{"DayOfMonth": draw(st.integers(1, 28)), "HandOffTime": t} for t in times]
     else:
-        settings_ = times
+        settings_ = list(times)
     multiplier = draw(st.integers(1, 3) if kind == "DailySettings" else st.just(1))
     return {kind: settings_, "NumberOfOnCalls": draw(st.integers(1, team)), "RecurrenceMultiplier": multiplier}
 
@@ -63,7 +64,7 @@ def listed(case: dict[str, Any], **more: Any) -> list[dict[str, Any]]:
 
 
 def covered_from(case: dict[str, Any]) -> float:
-    return max(case["window_start"], case["start_time"])
+    return float(max(case["window_start"], case["start_time"]))
 
 
 @BOUNDED
