@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import itertools
 import math
 import zoneinfo
 from collections.abc import Iterator, Mapping
@@ -27,7 +28,8 @@ SETTINGS = ("DailySettings", "WeeklySettings", "MonthlySettings")
 # every minute is covered, so the shift in progress goes on to the end of any window.
 HORIZON = datetime(9999, 12, 30, tzinfo=timezone.utc).timestamp()
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_MAX_CORRECTIONS = 64  # steps from a naive guess to the exact hand-off (DST moves it by hours at most)
+_STEPS = tuple(2**power for power in range(1, 64))  # the gallop from a guess to a bracket of the hand-off
+_DST_MARGIN = 24 * 60  # minutes a DST change can move a wall time by (Samoa skipped a whole day in 2011)
 
 
 # --- time zones --------------------------------------------------------------------------------
@@ -177,17 +179,25 @@ class HandOffs:
         return math.inf if instant > HORIZON else instant
 
     def last_at(self, instant: float) -> int:
-        """The ordinal of the last hand-off at or before ``instant``."""
+        """The ordinal of the last hand-off at or before ``instant``: from the guess the wall clock gives
+        (off only around DST changes), gallop to a bracket, then halve it. Instants grow with ordinals."""
         instant = min(instant, HORIZON)
-        ordinal = self.cadence.ordinal_guess(self.zone.local(instant))
-        for _ in range(_MAX_CORRECTIONS):  # the local order and the instant order differ only around DST changes
-            if self.instant(ordinal + 1) <= instant:
-                ordinal += 1
-            elif self.instant(ordinal) > instant:
-                ordinal -= 1
+        guess = self.cadence.ordinal_guess(self.zone.local(instant))
+        low, high = guess, guess + 1
+        for step in _STEPS:
+            if self.instant(low) > instant:
+                low, high = guess - step, low
+            elif self.instant(high) <= instant:
+                low, high = high, guess + step
             else:
                 break
-        return ordinal
+        while high - low > 1:
+            middle = (low + high) // 2
+            if self.instant(middle) <= instant:
+                low = middle
+            else:
+                high = middle
+        return low
 
 
 # --- coverage ----------------------------------------------------------------------------------
@@ -196,19 +206,20 @@ class HandOffs:
 class Coverage:
     """The covered minutes of the local week (``[start, end)`` intervals, sorted and disjoint) in a zone."""
 
-    __slots__ = ("intervals", "zone")
+    __slots__ = ("ends", "intervals", "zone")
 
     def __init__(self, intervals: list[tuple[int, int]], zone: Zone) -> None:
         self.intervals = intervals
+        self.ends = [end for _, end in intervals]
         self.zone = zone
 
     def intervals_from(self, instant: float, weeks: int | None = None) -> Iterator[tuple[float, float]]:
         """The covered intervals (instants) that end after ``instant``, in order, for ``weeks`` weeks
         (None: for ever). Intervals a DST change empties are left out; past the horizon all is covered."""
-        week = (self.zone.local(min(instant, HORIZON)).toordinal() - 1) // 7 - 1  # DST may move a window over
+        week, index = self._first(instant)
         last = week + weeks + 1 if weeks is not None else None
         while last is None or week < last:
-            for start_minute, end_minute in self.intervals:
+            for start_minute, end_minute in itertools.islice(self.intervals, index, None):
                 begin = self._instant(week, start_minute)
                 if begin >= HORIZON:
                     yield max(HORIZON, instant), math.inf
@@ -216,7 +227,17 @@ class Coverage:
                 finish = self._instant(week, end_minute)
                 if finish > instant and finish > begin:
                     yield begin, finish
-            week += 1
+            week, index = week + 1, 0
+
+    def _first(self, instant: float) -> tuple[int, int]:
+        """``(week, index)`` of the first interval that may end after ``instant``: those ending more than a
+        DST change earlier on the wall clock are skipped unread."""
+        local = self.zone.local(min(instant, HORIZON))
+        week = (local.toordinal() - 1) // 7
+        minute = (local - datetime.fromordinal(week * 7 + 1)) / timedelta(minutes=1) - _DST_MARGIN
+        if minute < 0:
+            week, minute = week - 1, minute + MINUTES_PER_WEEK
+        return week, bisect.bisect_right(self.ends, minute)
 
     def _instant(self, week: int, minute: int) -> float:
         """When the local week number ``week`` reaches ``minute`` (infinity past the last date)."""

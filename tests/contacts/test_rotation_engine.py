@@ -197,6 +197,26 @@ def test_a_hand_off_in_the_repeated_hour_happens_at_its_first_occurrence() -> No
     assert [row[1] for row in rows] == ["2024-11-03T05:30", "2024-11-04T06:30", "2024-11-04T07:00"]
 
 
+def test_a_skipped_day_hands_off_when_the_clocks_jump() -> None:
+    # Samoa went from 2011-12-29T23:59:59-10:00 to 2011-12-31T00:00+14:00: its 30 December never was
+    rows = shifts(daily((9, 0)), "2011-12-28T19:00", "2011-12-31T19:00", zone="Pacific/Apia")
+    assert [row[:2] for row in rows] == [
+        ("2011-12-28T19:00", "2011-12-29T19:00"),
+        ("2011-12-29T19:00", "2011-12-30T10:00"),  # the jump
+        ("2011-12-30T10:00", "2011-12-30T19:00"),  # 09:00 on the 31st, at +14:00
+        ("2011-12-30T19:00", "2011-12-31T19:00"),
+    ]
+
+
+def test_hand_offs_every_five_minutes_through_the_repeated_hour() -> None:
+    every_five = [(hour, minute) for hour in range(24) for minute in range(0, 60, 5)]
+    rows = shifts(daily(*every_five), "2024-11-03T04:00", "2024-11-03T08:00", zone="America/New_York", members="a")
+    starts = [row[0] for row in rows]
+    # 00:00-01:55 EDT (04:00-05:55Z) every five minutes, then 02:00 EST (07:00Z): the hour the clocks repeat
+    # (06:00-06:55Z) holds no hand-off, its wall times were handed off at their first occurrence
+    assert len(starts) == 24 + 12 and starts[23:25] == ["2024-11-03T05:55", "2024-11-03T07:00"]
+
+
 # --- coverage ------------------------------------------------------------------------------------
 
 
