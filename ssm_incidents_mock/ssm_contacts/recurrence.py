@@ -29,7 +29,6 @@ SETTINGS = ("DailySettings", "WeeklySettings", "MonthlySettings")
 HORIZON = datetime(9999, 12, 30, tzinfo=timezone.utc).timestamp()
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _STEPS = tuple(2**power for power in range(1, 64))  # the gallop from a guess to a bracket of the hand-off
-_DST_MARGIN = 24 * 60  # minutes a DST change can move a wall time by (Samoa skipped a whole day in 2011)
 
 
 # --- time zones --------------------------------------------------------------------------------
@@ -230,14 +229,17 @@ class Coverage:
             week, index = week + 1, 0
 
     def _first(self, instant: float) -> tuple[int, int]:
-        """``(week, index)`` of the first interval that may end after ``instant``: those ending more than a
-        DST change earlier on the wall clock are skipped unread."""
-        local = self.zone.local(min(instant, HORIZON))
-        week = (local.toordinal() - 1) // 7
-        minute = (local - datetime.fromordinal(week * 7 + 1)) / timedelta(minutes=1) - _DST_MARGIN
-        if minute < 0:
-            week, minute = week - 1, minute + MINUTES_PER_WEEK
-        return week, bisect.bisect_right(self.ends, minute)
+        """``(week, index)`` of the first interval that ends after ``instant``: in the local week of the
+        instant (earlier weeks end before it), found by halving, since interval ends grow with the index."""
+        week = (self.zone.local(min(instant, HORIZON)).toordinal() - 1) // 7
+        low, high = 0, len(self.intervals)
+        while low < high:
+            middle = (low + high) // 2
+            if self._instant(week, self.ends[middle]) > instant:
+                high = middle
+            else:
+                low = middle + 1
+        return week, low
 
     def _instant(self, week: int, minute: int) -> float:
         """When the local week number ``week`` reaches ``minute`` (infinity past the last date)."""

@@ -123,6 +123,45 @@ def test_a_preview_over_the_longest_window_with_the_most_members_answers_a_page(
     assert "NextToken" not in last
 
 
+def test_a_preview_with_every_minute_hostile_answers_a_page(contacts: Any) -> None:
+    """Hand-offs every minute, coverage every other minute (5,040 windows a week), 1,000 overrides, the
+    longest window: the page is computed, nothing more."""
+    every_minute = [{"HourOfDay": hour, "MinuteOfHour": minute} for hour in range(24) for minute in range(60)]
+    windows = [
+        {
+            "Start": {"HourOfDay": m // 60, "MinuteOfHour": m % 60},
+            "End": {"HourOfDay": (m + 1) // 60 % 24, "MinuteOfHour": (m + 1) % 60},
+        }
+        for m in range(0, 1440, 2)
+    ]
+    overrides = [
+        {
+            "NewMembers": ["stand-in"],
+            "StartTime": EARLIEST + timedelta(days=2900 * i),
+            "EndTime": EARLIEST + timedelta(days=2900 * i, hours=1),
+        }
+        for i in range(1000)
+    ]
+    recurrence = {
+        **DAILY,
+        "DailySettings": every_minute,
+        "ShiftCoverages": {day: windows for day in ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")},
+    }
+    answer = contacts.list_preview_rotation_shifts(
+        RotationStartTime=EARLIEST,
+        EndTime=LATEST,
+        Members=[f"member-{index}" for index in range(30)],
+        TimeZoneId="America/New_York",
+        Recurrence=recurrence,
+        Overrides=overrides,
+        MaxResults=1024,
+    )
+    shifts = answer["RotationShifts"]
+    assert len(shifts) == 1024 and answer["NextToken"]
+    assert {s["EndTime"] - s["StartTime"] for s in shifts} == {timedelta(minutes=1)}  # the covered minutes
+    assert {s["Type"] for s in shifts[:30]} == {"OVERRIDDEN"}  # the first override's hour, from 1970-01-01
+
+
 def test_a_preview_of_100_members_is_refused_by_the_model(contacts: Any) -> None:
     with pytest.raises(ClientError) as error:
         contacts.list_preview_rotation_shifts(
