@@ -36,7 +36,7 @@ from .oncall import MAX_OVERRIDES_PER_ROTATION, OnCallOperations
 from .pages import ACKNOWLEDGEMENT_EVENT, PAGE_EVENT, PageOperations
 from .policies import MAX_TAGS_PER_RESOURCE, PolicyAndTagOperations, contact_allows
 from .records import arn_kind
-from .state import DEFAULT_PAGE_SIZE, NOT_ONBOARDED, SERVICE_NAME, incident_manager_ready
+from .state import DEFAULT_PAGE_SIZE, NOT_ONBOARDED, SERVICE_NAME, incident_manager_ready, rotation_on_call
 
 __all__ = [
     "ACKNOWLEDGEMENT_EVENT",
@@ -61,6 +61,7 @@ __all__ = [
     "incident_manager_ready",
     "incident_message",
     "incident_timeline",
+    "rotation_on_call",
     "ssmcontacts_backends",
 ]
 
