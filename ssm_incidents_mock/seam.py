@@ -14,6 +14,9 @@ The internals used:
   ``responses_mock``, ``RESPONSES_METHODS``; ``moto.core.custom_responses_mock.CallbackResponse``;
 - ``moto.core.config.default_user_config`` / ``passthrough_url``: moto's passthrough settings;
 - ``moto.core.base_backend.backend_lock``: held while one service's backends are dropped;
+  ``BackendDict.reset`` (wrapped): the test bench (fault rules, recorded calls) is dropped with moto's state;
+- ``boto3.setup_default_session`` (replaced) and botocore's ``Loader._cache``: a mock's fresh default
+  session reuses botocore's parsed data (see "boto3's default session under the mock");
 - ``moto.sts.models.sts_backends`` and ``moto.iam.models.get_account_id_from``: who a key belongs to;
 - ``moto.settings.INITIAL_NO_AUTH_ACTION_COUNT``, ``ActionAuthenticatorMixin.request_count`` and
   ``moto.iam.access_control`` (``IAMRequest``, its private ``_access_key``, ``IAMPolicy`` and its private
@@ -160,6 +163,132 @@ def decorate_class(mock: Any, klass: type) -> type:
     from moto.core.models import MockAWS
 
     return MockAWS._decorate_class(mock, klass)
+
+
+def on_moto_reset(callback: Callable[[], None]) -> None:
+    """Run ``callback`` whenever moto drops its state (``BackendDict.reset``: a mock starting with reset,
+    stopping with remove_data, or ``/moto-api/reset``). Idempotent per callback."""
+    from moto.core.base_backend import BackendDict
+
+    original = BackendDict.__dict__["reset"].__func__
+    callbacks: list[Callable[[], None]] | None = getattr(original, "ssm_incidents_mock", None)
+    if callbacks is None:
+        callbacks = []
+
+        def reset(cls: type) -> None:
+            original(cls)
+            for each in list(callbacks):
+                each()
+
+        reset.ssm_incidents_mock = callbacks  # type: ignore[attr-defined]
+        BackendDict.reset = classmethod(reset)  # type: ignore[method-assign, assignment]
+    if callback not in callbacks:
+        callbacks.append(callback)
+
+
+# --- boto3's default session under the mock -------------------------------------------------------
+# moto sets ``boto3.DEFAULT_SESSION`` to None while it is active, so the first ``boto3.client()`` of a
+# test builds a new session: fresh credentials and config, as moto promises, but also a new botocore
+# loader that reads and parses the JSON models again (about 100 ms for one client), and ~130 built-in
+# handlers registered one by one. ``fresh_session`` is that new session built from what cannot change:
+# the parsed data (loaders with the same search paths share one cache) and a copy of the built-in
+# handlers (registered once; botocore copies emitters the same way for every client). Used:
+# ``boto3.setup_default_session`` (replaced: ``boto3._get_default_session`` calls it by name) and
+# ``Loader._cache`` (where ``botocore.loaders.instance_cache`` keeps what a loader read).
+
+_FAST_SESSIONS = {"mocks": 0, "everywhere": 0}  # active mocks of this package; the mock_aws switch
+_LOADER_CACHES: dict[tuple[str, ...], dict[Any, Any]] = {}
+_builtin_emitter: list[Any] = [None, None]  # (the BUILTIN_HANDLERS they came from, the emitter)
+
+
+def _shared_loader_class() -> type:
+    from botocore.loaders import Loader
+
+    class SharedLoader(Loader):
+        """botocore's loader whose cache is shared by every loader with the same search paths."""
+
+        @property
+        def _cache(self) -> dict[Any, Any]:
+            paths = tuple(self.search_paths)
+            cache = _LOADER_CACHES.get(paths)
+            if cache is None:
+                cache = _LOADER_CACHES.setdefault(paths, {})
+            return cache
+
+        @_cache.setter
+        def _cache(self, _: Any) -> None:
+            """The loader's own empty cache is not used."""
+
+    return SharedLoader
+
+
+@lru_cache(maxsize=1)
+def _loader_class() -> type:
+    return _shared_loader_class()
+
+
+def _loader(data_path: str | None) -> Any:
+    """``botocore.loaders.create_loader(data_path)`` with the shared cache."""
+    import os
+
+    if data_path is None:
+        return _loader_class()()
+    paths = [os.path.expanduser(os.path.expandvars(path)) for path in data_path.split(os.pathsep)]
+    return _loader_class()(extra_search_paths=paths)
+
+
+def _builtin_handlers() -> Any:
+    """An emitter holding botocore's built-in handlers as a new session registers them, built once."""
+    import botocore.handlers
+    from botocore.hooks import EventAliaser, HierarchicalEmitter
+
+    specs = tuple(botocore.handlers.BUILTIN_HANDLERS)  # moto appends its stubber to the list, users may too
+    if _builtin_emitter[0] != specs:
+        emitter = HierarchicalEmitter()
+        events = EventAliaser(emitter)
+        for spec in specs:
+            if len(spec) == 2:
+                events.register(spec[0], spec[1])
+            elif spec[2] is botocore.handlers.REGISTER_FIRST:
+                events.register_first(spec[0], spec[1])
+            elif spec[2] is botocore.handlers.REGISTER_LAST:
+                events.register_last(spec[0], spec[1])
+        _builtin_emitter[:] = [specs, emitter]
+    return _builtin_emitter[1]
+
+
+def fresh_session(**kwargs: Any) -> Any:
+    """A new ``boto3.Session(**kwargs)`` that reuses botocore's parsed data and built-in handlers."""
+    import copy
+
+    import boto3
+    import botocore.session
+
+    core = botocore.session.Session(event_hooks=copy.copy(_builtin_handlers()), include_builtin_handlers=False)
+    core.lazy_register_component("data_loader", lambda: _loader(core.get_config_variable("data_path")))
+    return boto3.Session(botocore_session=core, **kwargs)
+
+
+def fast_sessions(delta: int, everywhere: bool | None = None) -> None:
+    """Count an active mock of this package in (+1) or out (-1); ``everywhere``: also under plain ``mock_aws``."""
+    import boto3
+
+    with _lock:
+        _FAST_SESSIONS["mocks"] = max(0, _FAST_SESSIONS["mocks"] + delta)
+        if everywhere is not None:
+            _FAST_SESSIONS["everywhere"] = int(everywhere)
+        original = boto3.setup_default_session
+        if getattr(original, "ssm_incidents_mock", False):
+            return
+
+        def setup_default_session(**kwargs: Any) -> None:
+            if mock_active() and (_FAST_SESSIONS["mocks"] or _FAST_SESSIONS["everywhere"]):
+                boto3.DEFAULT_SESSION = fresh_session(**kwargs)
+            else:
+                original(**kwargs)
+
+        setup_default_session.ssm_incidents_mock = True  # type: ignore[attr-defined]
+        boto3.setup_default_session = setup_default_session
 
 
 # --- who is calling -------------------------------------------------------------------------------
