@@ -156,8 +156,10 @@ class Calls:
             calls.append(call)
 
     def clear(self) -> None:
+        """Forget every call; numbering starts again at 1."""
         with self._lock:
             self._calls.clear()
+            self._seq = itertools.count(1)
             self.dropped = 0
 
     @property
