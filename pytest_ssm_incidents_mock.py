@@ -35,9 +35,7 @@ if TYPE_CHECKING:
     from mypy_boto3_ssm_contacts import SSMContactsClient
     from mypy_boto3_ssm_incidents import SSMIncidentsClient
 
-    from ssm_incidents_mock import SSMIncidentsMock
-    from ssm_incidents_mock.core.calls import Calls
-    from ssm_incidents_mock.core.faults import Faults
+    from ssm_incidents_mock import Calls, Faults, SSMIncidentsMock
     from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
 
 MARKER = "ssm_incidents"
