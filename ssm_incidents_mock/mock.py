@@ -83,8 +83,12 @@ class SSMIncidentsMock:
 
     def start(self, reset: bool = True) -> None:
         seam.heal_nesting()
-        self._aws.start(reset=reset)
         seam.fast_sessions(+1)
+        try:
+            self._aws.start(reset=reset)
+        except BaseException:
+            seam.fast_sessions(-1)
+            raise
         self._strict_tokens.append(settings.push_strict(self.strict) if self.strict is not None else None)
 
     def stop(self, remove_data: bool = True) -> None:

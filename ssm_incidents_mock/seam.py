@@ -16,7 +16,8 @@ The internals used:
 - ``moto.core.base_backend.backend_lock``: held while one service's backends are dropped;
   ``BackendDict.reset`` (wrapped): the test bench (fault rules, recorded calls) is dropped with moto's state;
 - ``boto3.setup_default_session`` (replaced) and botocore's ``Loader._cache``: a mock's fresh default
-  session reuses botocore's parsed data (see "boto3's default session under the mock");
+  session reuses botocore's parsed data (see "boto3's default session under the mock"); the name
+  ``moto.core.models.CallbackResponse``: a mock's start reuses the ``responses`` routes of the last one;
 - ``moto.sts.models.sts_backends`` and ``moto.iam.models.get_account_id_from``: who a key belongs to;
 - ``moto.settings.INITIAL_NO_AUTH_ACTION_COUNT``, ``ActionAuthenticatorMixin.request_count`` and
   ``moto.iam.access_control`` (``IAMRequest``, its private ``_access_key``, ``IAMPolicy`` and its private
@@ -269,8 +270,15 @@ def fresh_session(**kwargs: Any) -> Any:
     return boto3.Session(botocore_session=core, **kwargs)
 
 
+def _fast() -> bool:
+    return bool(_FAST_SESSIONS["mocks"] or _FAST_SESSIONS["everywhere"])
+
+
 def fast_sessions(delta: int, everywhere: bool | None = None) -> None:
-    """Count an active mock of this package in (+1) or out (-1); ``everywhere``: also under plain ``mock_aws``."""
+    """Count an active mock of this package in (+1) or out (-1); ``everywhere``: also under plain ``mock_aws``.
+
+    Call it before the mock starts: moto's routes are built as it starts (see ``_reused_routes``).
+    """
     import boto3
 
     with _lock:
@@ -282,13 +290,44 @@ def fast_sessions(delta: int, everywhere: bool | None = None) -> None:
             return
 
         def setup_default_session(**kwargs: Any) -> None:
-            if mock_active() and (_FAST_SESSIONS["mocks"] or _FAST_SESSIONS["everywhere"]):
+            if mock_active() and _fast():
                 boto3.DEFAULT_SESSION = fresh_session(**kwargs)
             else:
                 original(**kwargs)
 
         setup_default_session.ssm_incidents_mock = True  # type: ignore[attr-defined]
         boto3.setup_default_session = setup_default_session
+        _reuse_routes()
+
+
+# moto's start adds a ``responses`` route per URL pattern of every service and HTTP method (1,300
+# objects, a few thousand allocations, which in a large test process mostly cost garbage collection).
+# The routes hold nothing of a test but the requests they matched: while the fast mode is on, each
+# start gets the routes of the last one with their call lists emptied. Used: the name ``CallbackResponse``
+# in ``moto.core.models``, which ``MockAWS._enable_patching`` calls for each route.
+
+_ROUTES: dict[tuple[Any, ...], Any] = {}
+
+
+def _reuse_routes() -> None:
+    from moto.core import models
+
+    build = models.CallbackResponse
+    if getattr(build, "ssm_incidents_mock", False):
+        return
+
+    def route(method: str, url: Any, callback: Any, **kwargs: Any) -> Any:
+        if not _fast() or kwargs:
+            return build(method=method, url=url, callback=callback, **kwargs)
+        key = (method, getattr(url, "pattern", url), callback)
+        found = _ROUTES.get(key)
+        if found is None:
+            found = _ROUTES.setdefault(key, build(method=method, url=url, callback=callback))
+        found.calls.reset()
+        return found
+
+    route.ssm_incidents_mock = True  # type: ignore[attr-defined]
+    models.CallbackResponse = route  # type: ignore[assignment,misc]
 
 
 # --- who is calling -------------------------------------------------------------------------------

@@ -109,3 +109,19 @@ def test_outside_any_mock_boto3_builds_its_own_session(monkeypatch: pytest.Monke
     monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
     boto3.setup_default_session(region_name="us-east-1")
     assert type(_loader(boto3.DEFAULT_SESSION)) is Loader
+
+
+def test_moto_routes_reused_by_a_start_hold_no_request_of_the_last_test(plain_mock_aws: None) -> None:
+    import requests
+    from moto.core.models import responses_mock
+
+    url = "https://ssm-incidents.us-east-1.amazonaws.com/listResponsePlans"
+    with SSMIncidentsMock():
+        assert requests.post(url, json={}, timeout=5).status_code < 500  # answered through moto's responses mock
+        first = {id(route) for route in responses_mock.registered()}
+        assert sum(route.call_count for route in responses_mock.registered()) == 1
+    with SSMIncidentsMock():
+        assert {id(route) for route in responses_mock.registered()} == first  # the same objects, built once
+        assert sum(route.call_count for route in responses_mock.registered()) == 0
+    with mock_aws():  # plain mock_aws builds its own, as moto does
+        assert not {id(route) for route in responses_mock.registered()} & first
