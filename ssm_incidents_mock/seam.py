@@ -312,7 +312,8 @@ _ROUTES: dict[tuple[Any, ...], Any] = {}
 def _reuse_routes() -> None:
     from moto.core import models
 
-    build = models.CallbackResponse
+    names = vars(models)  # the module's globals, where ``_enable_patching`` looks the name up
+    build = names["CallbackResponse"]
     if getattr(build, "ssm_incidents_mock", False):
         return
 
@@ -327,7 +328,7 @@ def _reuse_routes() -> None:
         return found
 
     route.ssm_incidents_mock = True  # type: ignore[attr-defined]
-    models.CallbackResponse = route  # type: ignore[assignment,misc]
+    names["CallbackResponse"] = route
 
 
 # --- who is calling -------------------------------------------------------------------------------
