@@ -513,7 +513,8 @@ def install(served: Served, backends: ModuleType) -> None:
             BotocoreStubber.__call__ = _wrap_stubber_call(BotocoreStubber.__call__)  # type: ignore[method-assign]
         _add_to_running_responses_mock(served.pattern)
         if importlib.util.find_spec("aiobotocore") is not None:
-            enable_aiobotocore()
+            # aiohttp takes ~150 ms to import: patch aiobotocore when something imports it, not now.
+            _when_imported("aiobotocore.endpoint", lambda _: enable_aiobotocore())
         _served[served.event_prefix] = served
 
 
@@ -764,11 +765,8 @@ def hook_world(on_alarm: AlarmHandler, on_event: EventHandler, start_automation:
         Rule.send_to_targets = _wrap_send_to_targets(Rule.send_to_targets, on_event)  # type: ignore[method-assign]
     global _start_automation
     _start_automation = start_automation
-    if _SSM_RESPONSES in sys.modules:
-        _add_automation_api(sys.modules[_SSM_RESPONSES])
-    elif not any(isinstance(f, _AfterImport) for f in sys.meta_path):
-        # moto's SSM takes seconds to import: add the API when moto imports it, not now.
-        sys.meta_path.insert(0, _AfterImport(_SSM_RESPONSES, _add_automation_api))
+    # moto's SSM takes seconds to import: add the API when moto imports it, not now.
+    _when_imported(_SSM_RESPONSES, _add_automation_api)
 
 
 def _guard(handler: Callable[..., None], *args: Any) -> None:
@@ -959,6 +957,14 @@ def automation_executions(account: str, region: str) -> dict[str, dict[str, Any]
 
 
 _start_automation: AutomationStarter | None = None
+
+
+def _when_imported(name: str, callback: Callable[[ModuleType], None]) -> None:
+    """``callback(module)`` now if ``name`` is imported, else once it is (one finder per name)."""
+    if name in sys.modules:
+        callback(sys.modules[name])
+    elif not any(isinstance(f, _AfterImport) and f.name == name for f in sys.meta_path):
+        sys.meta_path.insert(0, _AfterImport(name, callback))
 
 
 class _AfterImport:
