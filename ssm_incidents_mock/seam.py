@@ -514,7 +514,7 @@ def install(served: Served, backends: ModuleType) -> None:
         _add_to_running_responses_mock(served.pattern)
         if importlib.util.find_spec("aiobotocore") is not None:
             # aiohttp takes ~150 ms to import: patch aiobotocore when something imports it, not now.
-            _when_imported("aiobotocore.endpoint", lambda _: enable_aiobotocore())
+            _when_imported("aiobotocore.endpoint", _enable_aiobotocore_on_import)
         _served[served.event_prefix] = served
 
 
@@ -689,6 +689,10 @@ async def _buffer_async_body(request: Any) -> None:
     read = getattr(body, "read", None)
     if read is not None and inspect.iscoroutinefunction(read) and botocore_stubber.enabled:
         request.body = io.BytesIO(await read())
+
+
+def _enable_aiobotocore_on_import(_: ModuleType) -> None:
+    enable_aiobotocore()
 
 
 def enable_aiobotocore() -> bool:
