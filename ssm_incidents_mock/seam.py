@@ -192,10 +192,13 @@ def on_moto_reset(callback: Callable[[], None]) -> None:
 # test builds a new session: fresh credentials and config, as moto promises, but also a new botocore
 # loader that reads and parses the JSON models again (about 100 ms for one client), and ~130 built-in
 # handlers registered one by one. ``fresh_session`` is that new session built from what cannot change:
-# the parsed data (loaders with the same search paths share one cache) and a copy of the built-in
-# handlers (registered once; botocore copies emitters the same way for every client). Used:
-# ``boto3.setup_default_session`` (replaced: ``boto3._get_default_session`` calls it by name) and
-# ``Loader._cache`` (where ``botocore.loaders.instance_cache`` keeps what a loader read).
+# the parsed data (loaders with the same search paths share one cache) and the handlers every new
+# session registers, registered once in a template the session's emitter reads until something
+# registers on it, when it takes a copy (botocore copies emitters the same way for every client).
+# Used: ``boto3.setup_default_session`` (replaced: ``boto3._get_default_session`` calls it by name),
+# ``boto3.Session._register_default_handlers`` (skipped), ``Loader._cache`` (where
+# ``botocore.loaders.instance_cache`` keeps what a loader read), and ``HierarchicalEmitter``'s
+# ``_handlers``, ``_unique_id_handlers`` and ``_register_section`` (where every registration goes).
 
 _FAST_SESSIONS = {"mocks": 0, "everywhere": 0}  # active mocks of this package; the mock_aws switch
 _LOADER_CACHES: dict[tuple[str, ...], dict[Any, Any]] = {}
@@ -239,8 +242,11 @@ def _loader(data_path: str | None) -> Any:
 
 
 def _builtin_handlers() -> Any:
-    """An emitter holding botocore's built-in handlers as a new session registers them, built once."""
+    """An emitter holding the handlers every new boto3 session registers (botocore's built-in ones, then
+    boto3's), built again when ``BUILTIN_HANDLERS`` changes. Nothing registers on it afterwards."""
+    import boto3
     import botocore.handlers
+    import botocore.session
     from botocore.hooks import EventAliaser, HierarchicalEmitter
 
     specs = tuple(botocore.handlers.BUILTIN_HANDLERS)  # moto appends its stubber to the list, users may too
@@ -254,20 +260,66 @@ def _builtin_handlers() -> Any:
                 events.register_first(spec[0], spec[1])
             elif spec[2] is botocore.handlers.REGISTER_LAST:
                 events.register_last(spec[0], spec[1])
+        core = botocore.session.Session(event_hooks=emitter, include_builtin_handlers=False)
+        core.lazy_register_component("data_loader", lambda: _loader(None))
+        boto3.Session(botocore_session=core)  # registers boto3's own handlers (``_register_default_handlers``)
         _builtin_emitter[:] = [specs, emitter]
     return _builtin_emitter[1]
 
 
-def fresh_session(**kwargs: Any) -> Any:
-    """A new ``boto3.Session(**kwargs)`` that reuses botocore's parsed data and built-in handlers."""
+@lru_cache(maxsize=1)
+def _session_classes() -> tuple[type, type]:
+    """boto3's session without its handler registration (they are in ``_builtin_handlers()`` already),
+    and an emitter that reads a template's handlers until it is first changed, then copies them."""
     import copy
 
     import boto3
+    from botocore.hooks import HierarchicalEmitter
+
+    class FreshSession(boto3.Session):
+        def _register_default_handlers(self) -> None:
+            """Registered in the template this session's emitter reads."""
+
+    class SharedEmitter(HierarchicalEmitter):
+        _shared = False
+
+        def share(self, template: Any) -> Any:
+            self._handlers = template._handlers
+            self._unique_id_handlers = template._unique_id_handlers
+            self._shared = True
+            return self
+
+        def _own(self) -> None:
+            if self._shared:
+                self._handlers = copy.copy(self._handlers)
+                self._unique_id_handlers = copy.copy(self._unique_id_handlers)
+                self._shared = False
+
+        def _register_section(self, *args: Any, **kwargs: Any) -> Any:
+            self._own()
+            return super()._register_section(*args, **kwargs)  # type: ignore[misc]
+
+        def unregister(self, *args: Any, **kwargs: Any) -> Any:
+            self._own()
+            return super().unregister(*args, **kwargs)
+
+        def __copy__(self) -> Any:
+            twin = super().__copy__()  # copies the handlers
+            twin._shared = False
+            return twin
+
+    return FreshSession, SharedEmitter
+
+
+def fresh_session(**kwargs: Any) -> Any:
+    """A new ``boto3.Session(**kwargs)`` that reuses botocore's parsed data and the handlers every session has."""
     import botocore.session
 
-    core = botocore.session.Session(event_hooks=copy.copy(_builtin_handlers()), include_builtin_handlers=False)
+    session_class, emitter_class = _session_classes()
+    emitter = emitter_class().share(_builtin_handlers())
+    core = botocore.session.Session(event_hooks=emitter, include_builtin_handlers=False)
     core.lazy_register_component("data_loader", lambda: _loader(core.get_config_variable("data_path")))
-    return boto3.Session(botocore_session=core, **kwargs)
+    return session_class(botocore_session=core, **kwargs)
 
 
 def _fast() -> bool:

@@ -125,3 +125,20 @@ def test_moto_routes_reused_by_a_start_hold_no_request_of_the_last_test(plain_mo
         assert sum(route.call_count for route in responses_mock.registered()) == 0
     with mock_aws():  # plain mock_aws builds its own, as moto does
         assert not {id(route) for route in responses_mock.registered()} & first
+
+
+def test_boto3s_own_handlers_are_there_and_an_unregister_stays_in_its_session() -> None:
+    from botocore.exceptions import ParamValidationError
+    from botocore.handlers import validate_bucket_name
+
+    with SSMIncidentsMock():
+        assert hasattr(boto3.client("s3", region_name="us-east-1"), "upload_file")  # boto3's S3 customisation
+        table = boto3.resource("dynamodb", region_name="us-east-1").Table("t")
+        assert hasattr(table, "batch_writer")  # boto3's DynamoDB customisation
+        boto3.DEFAULT_SESSION.events.unregister("before-parameter-build.s3", validate_bucket_name)  # type: ignore[union-attr]
+        with pytest.raises(Exception) as unchecked:
+            boto3.client("s3", region_name="us-east-1").head_bucket(Bucket="no/such")
+        assert not isinstance(unchecked.value, ParamValidationError)  # the check is gone from this session
+    with SSMIncidentsMock():
+        with pytest.raises(ParamValidationError, match="Invalid bucket name"):
+            boto3.client("s3", region_name="us-east-1").head_bucket(Bucket="no/such")
