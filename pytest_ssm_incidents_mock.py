@@ -10,6 +10,9 @@ Fixtures (``pytest --fixtures`` shows their docstrings):
 - ``ssm_incidents_onboarded``: the same client once a replication set exists in its region;
 - ``mocked_ssm_incidents``: the active ``SSMIncidentsMock``, to inspect or seed state
   (``ssm_incidents_mock`` is its deprecated old name);
+- ``ssm_contacts``: a boto3 ``ssm-contacts`` client under the same mock;
+- ``ssm_incidents_faults``: the fault rules of the mock (``.add(operation=..., error=...)``);
+- ``ssm_incidents_calls``: the call recorder of the mock (``.assert_called_once("StartIncident", impact=1)``);
 - ``ssm_incidents_server``: a ``ThreadedSSMIncidentsServer`` for the session, reset for each test;
 - ``ssm_incidents_settings``: the region, account, strictness and replication phases the fixtures use.
 
@@ -29,9 +32,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from mypy_boto3_ssm_contacts import SSMContactsClient
     from mypy_boto3_ssm_incidents import SSMIncidentsClient
 
-    from ssm_incidents_mock import SSMIncidentsMock
+    from ssm_incidents_mock import Calls, Faults, SSMIncidentsMock
     from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
 
 MARKER = "ssm_incidents"
@@ -194,14 +198,33 @@ def ssm_incidents_onboarded(
 
 
 @pytest.fixture
-def ssm_contacts(mocked_ssm_incidents: SSMIncidentsMock, ssm_incidents_settings: SSMIncidentsSettings) -> Any:
+def ssm_contacts(
+    mocked_ssm_incidents: SSMIncidentsMock, ssm_incidents_settings: SSMIncidentsSettings
+) -> SSMContactsClient:
     """A boto3 ``ssm-contacts`` client under the same mock, in the region of ``ssm_incidents_settings``.
 
     Contacts need the account's replication set (``ssm_incidents_onboarded``), as on AWS.
     """
     import boto3
 
-    return boto3.client("ssm-contacts", region_name=ssm_incidents_settings.region)
+    client: SSMContactsClient = boto3.client("ssm-contacts", region_name=ssm_incidents_settings.region)
+    return client
+
+
+@pytest.fixture
+def ssm_incidents_faults(mocked_ssm_incidents: SSMIncidentsMock) -> Faults:
+    """The fault rules of this test's mock, for both services: ``add(operation=..., error=..., ...)``.
+
+    It starts empty and every rule is gone after the test.
+    """
+    return mocked_ssm_incidents.faults
+
+
+@pytest.fixture
+def ssm_incidents_calls(mocked_ssm_incidents: SSMIncidentsMock) -> Calls:
+    """Every request this test's mock answered, oldest first, with assertion helpers
+    (``assert_called_once("StartIncident", impact=1)``). It starts empty for each test."""
+    return mocked_ssm_incidents.calls
 
 
 @pytest.fixture(scope="session")
@@ -228,6 +251,7 @@ def ssm_incidents_server(
     of ``ssm_incidents_settings`` apply while the test runs; state is cleared before and after it.
     """
     from ssm_incidents_mock.config import settings
+    from ssm_incidents_mock.core import control
     from ssm_incidents_mock.server import reset_state
 
     _use_account(ssm_incidents_settings, monkeypatch)
@@ -240,9 +264,11 @@ def ssm_incidents_server(
         if value is not None
     ]
     reset_state()
+    control.reset()
     try:
         yield ssm_incidents_server_session
     finally:
         reset_state()
+        control.reset()
         for switch, token in held:
             switch.pop(token)

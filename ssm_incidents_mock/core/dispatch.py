@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
 from .. import seam
 from . import iam
+from .calls import CALLS, Call
 from .context import RequestContext
 from .exceptions import ConflictException, InternalServerException, ServiceError, ValidationException
+from .faults import FAULTS, Fault, register_service
 from .wire.codec import digest
 from .wire.http import Request, Response, UnknownOperation
 from .wire.model import OperationSpec, ServiceSpec
@@ -50,6 +53,7 @@ class Service:
         self.spec = spec
         self.protocol = protocol_for(spec)
         self.host_pattern = re.compile(spec.endpoint_host)
+        register_service(spec)
 
     def target(self, ctx: RequestContext, op: OperationSpec, params: dict[str, Any]) -> Target:
         """The backend the call runs on (the caller's own unless the service shares resources)."""
@@ -64,21 +68,61 @@ class Service:
         iam.authorize(principal, ctx, f"{self.spec.signing_name}:{op.name}", self.resources(op, params))
 
 
+class _Seen:
+    """What the recorder learns of a request while it is answered."""
+
+    __slots__ = ("ctx", "fault", "op", "params")
+
+    def __init__(self) -> None:
+        self.op: OperationSpec | None = None
+        self.ctx: RequestContext | None = None
+        self.params: dict[str, Any] | None = None
+        self.fault: Fault | None = None
+
+
 def dispatch(service: Service, request: Request, host: str) -> Response:
-    """Answer one request of ``service``. ``host`` carries the region when it is an AWS host."""
+    """Answer one request of ``service`` and record it. ``host`` carries the region when it is an AWS host."""
+    seen = _Seen()
+    response = _answer(service, request, host, seen)
+    fault = seen.fault
+    if fault is not None and fault.status is not None and fault.error is not None:
+        response = (fault.status, response[1], response[2])
+    op, ctx = seen.op, seen.ctx
+    CALLS.record(
+        Call(
+            service.spec.name,
+            op.name if op is not None else None,
+            ctx.account_id if ctx is not None else None,
+            ctx.region if ctx is not None else None,
+            seen.params,
+            response,
+            fault.rule.id if fault is not None else None,
+        )
+    )
+    return response
+
+
+def _answer(service: Service, request: Request, host: str, seen: _Seen) -> Response:
     protocol = service.protocol
     op: OperationSpec | None = None
     try:
         op, labels = protocol.route(request)
+        seen.op = op
         ctx = RequestContext.from_request(host, request.headers, service.host_pattern)
+        seen.ctx = ctx
         if ctx.partition not in PARTITIONS:
             raise ValidationException(
                 f"Incident Manager is not available in the region {ctx.region} ({ctx.partition})."
             )
         principal = _authenticate(request, host, ctx, op) if seam.iam_enabled() else None
         params = protocol.parse(op, labels, request)
+        seen.params = dict(params)
         if principal is not None:
             service.authorize(principal, ctx, op, params)
+        fault = FAULTS.decide(service.spec.name, op.name, ctx.account_id, ctx.region, params)
+        if fault is not None:
+            seen.fault = fault
+            _delay(fault)
         target = service.target(ctx, op, params)
         backend = target.backend
         method = getattr(backend, op.method_name, None)
@@ -108,6 +152,14 @@ def dispatch(service: Service, request: Request, host: str) -> Response:
     except Exception:  # a bug in the mock: answer like AWS would, never with a stack trace
         log.exception("ssm-incidents-mock failed on %s %s", request.method, request.path)
         return protocol.render_error(op, InternalServerException("The mock failed to process the request."))
+
+
+def _delay(fault: Fault) -> None:
+    """The fault's latency (only a rule asking for one sleeps), then its error, before the operation runs."""
+    if fault.latency:
+        time.sleep(fault.latency)
+    if fault.error is not None:
+        raise fault.error
 
 
 def _authenticate(request: Request, host: str, ctx: RequestContext, op: OperationSpec) -> Any:
