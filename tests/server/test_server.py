@@ -229,11 +229,23 @@ def test_unsigned_ssm_contacts_request_is_missing_its_token_in_json_1_1(server: 
     }
 
 
-def test_reset_drops_both_services(server: ThreadedSSMIncidentsServer) -> None:
+def test_state_and_reset_cover_both_services(server: ThreadedSSMIncidentsServer) -> None:
     incidents, contacts = client(server.url), client(server.url, service="ssm-contacts")
     incidents.create_replication_set(regions={"us-east-1": {}})
-    contacts.create_contact(Alias="oncall", Type="PERSONAL", Plan={"Stages": []})
+    arn = contacts.create_contact(Alias="oncall", Type="PERSONAL", Plan={"Stages": []})["ContactArn"]
+    contacts.create_contact_channel(
+        ContactId=arn, Name="mail", Type="EMAIL", DeliveryAddress={"SimpleAddress": "oncall@example.com"}
+    )
+    engagement = contacts.start_engagement(ContactId=arn, Sender="cli", Subject="s", Content="c")["EngagementArn"]
+    status, state = http("GET", server.url + "/_ssm_incidents_mock/state")
+    assert status == 200 and state["contacts"]["service"] == "ssm-contacts"
+    region = state["contacts"]["accounts"]["123456789012"]["us-east-1"]
+    (contact,) = region["Contacts"]
+    assert (contact["ContactArn"], contact["ContactChannels"][0]["Name"]) == (arn, "mail")
+    assert [e["EngagementArn"] for e in region["Engagements"]] == [engagement]
+    assert dump_state() == state
     assert http("POST", server.url + "/_ssm_incidents_mock/reset")[0] == 200
+    assert http("GET", server.url + "/_ssm_incidents_mock/state")[1]["contacts"]["accounts"] == {}
     assert incidents.list_replication_sets()["replicationSetArns"] == []
     incidents.create_replication_set(regions={"us-east-1": {}})
     assert contacts.list_contacts()["Contacts"] == []
