@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from . import __version__
-from .server import DEFAULT_HOST, DEFAULT_PORT
+from .server import DEFAULT_HOST, DEFAULT_PORT, add_access_options
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,20 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     server.add_argument(
         "--verbose", "-v", action="store_true", help="log every request (operation, account, status, latency) to stderr"
     )
-    server.add_argument(
-        "--allow-host",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="also answer requests naming this host (repeatable; '.example.com' allows subdomains, '*' any name)",
-    )
-    server.add_argument(
-        "--cors-origin",
-        action="append",
-        default=[],
-        metavar="ORIGIN",
-        help="let pages of this origin (e.g. http://localhost:3000) call the server from a browser (repeatable)",
-    )
+    add_access_options(server)
     commands.add_parser(
         "moto-server",
         help="run moto's server (moto_server arguments) with Incident Manager served next to moto's services",

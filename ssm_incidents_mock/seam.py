@@ -1095,3 +1095,16 @@ def _add_automation_api(module: ModuleType) -> None:
     ):
         if not hasattr(responses, name):
             setattr(responses, name, handler)
+
+
+# --- moto's server ------------------------------------------------------------------------------------
+
+
+def moto_server_app() -> tuple[Any, Any]:
+    """moto's server as a WSGI application, and the request handler ``moto_server`` serves it with.
+
+    Raises ImportError without moto's server dependencies (Flask).
+    """
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+
+    return DomainDispatcherApplication(create_backend_app), MotoRequestHandler

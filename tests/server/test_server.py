@@ -229,11 +229,23 @@ def test_unsigned_ssm_contacts_request_is_missing_its_token_in_json_1_1(server: 
     }
 
 
-def test_reset_drops_both_services(server: ThreadedSSMIncidentsServer) -> None:
+def test_state_and_reset_cover_both_services(server: ThreadedSSMIncidentsServer) -> None:
     incidents, contacts = client(server.url), client(server.url, service="ssm-contacts")
     incidents.create_replication_set(regions={"us-east-1": {}})
-    contacts.create_contact(Alias="oncall", Type="PERSONAL", Plan={"Stages": []})
+    arn = contacts.create_contact(Alias="oncall", Type="PERSONAL", Plan={"Stages": []})["ContactArn"]
+    contacts.create_contact_channel(
+        ContactId=arn, Name="mail", Type="EMAIL", DeliveryAddress={"SimpleAddress": "oncall@example.com"}
+    )
+    engagement = contacts.start_engagement(ContactId=arn, Sender="cli", Subject="s", Content="c")["EngagementArn"]
+    status, state = http("GET", server.url + "/_ssm_incidents_mock/state")
+    assert status == 200 and state["contacts"]["service"] == "ssm-contacts"
+    region = state["contacts"]["accounts"]["123456789012"]["us-east-1"]
+    (contact,) = region["Contacts"]
+    assert (contact["ContactArn"], contact["ContactChannels"][0]["Name"]) == (arn, "mail")
+    assert [e["EngagementArn"] for e in region["Engagements"]] == [engagement]
+    assert dump_state() == state
     assert http("POST", server.url + "/_ssm_incidents_mock/reset")[0] == 200
+    assert http("GET", server.url + "/_ssm_incidents_mock/state")[1]["contacts"]["accounts"] == {}
     assert incidents.list_replication_sets()["replicationSetArns"] == []
     incidents.create_replication_set(regions={"us-east-1": {}})
     assert contacts.list_contacts()["Contacts"] == []
@@ -374,22 +386,33 @@ def _launch(command: list[str]) -> tuple[subprocess.Popen[str], str]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env)
     assert process.stdout is not None
-    line = process.stdout.readline()  # the server prints its URL first; bounded by the read below
+    watchdog = threading.Timer(60, process.kill)  # the server prints its URL first: bound the wait for it
+    watchdog.start()
+    try:
+        line = process.stdout.readline()
+    finally:
+        watchdog.cancel()
     if "http://" not in line:
         process.kill()
         raise AssertionError(f"no URL printed: {line!r} {process.communicate(timeout=10)}")
     return process, line.split("http://", 1)[1].split()[0]
 
 
-def _finish(process: subprocess.Popen[str], sig: int) -> tuple[int, str]:
-    process.send_signal(sig)
+def _stop_and_collect(process: subprocess.Popen[str], signals: list[int]) -> tuple[int, str, str]:
+    for number in signals:
+        process.send_signal(number)
     try:
-        out, _ = process.communicate(timeout=20)
+        out, err = process.communicate(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
         process.communicate(timeout=10)
         raise
-    return process.returncode, out
+    return process.returncode, out, err
+
+
+def _finish(process: subprocess.Popen[str], sig: int) -> tuple[int, str]:
+    code, out, _ = _stop_and_collect(process, [sig])
+    return code, out
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
@@ -468,6 +491,73 @@ def test_moto_server_subcommand_serves_both_services_and_moto() -> None:
         arn = contacts.create_contact(Alias="oncall", Type="PERSONAL", Plan={"Stages": []})["ContactArn"]
         assert [c["ContactArn"] for c in contacts.list_contacts()["Contacts"]] == [arn]
         assert sqs.create_queue(QueueName="q")["QueueUrl"].endswith("/q")
+
+
+def raw_status(url: str, method: str = "GET", headers: dict[str, str] | None = None, body: bytes | None = None) -> int:
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def test_moto_server_has_the_servers_host_and_origin_checks() -> None:
+    with moto_server("--allow-host", "mock") as url:
+        sqs = client(url, service="sqs")
+        queue = sqs.create_queue(QueueName="kept")["QueueUrl"]
+        port = url.rsplit(":", 1)[1]
+        reset = url + "/moto-api/reset"
+        # a page's no-cors text/plain POST, another origin's fetch, a cross-site request, a rebinding page
+        hostile = [
+            {"Origin": "http://evil.example", "Content-Type": "text/plain"},
+            {"Origin": "http://localhost:4000"},
+            {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors", "Content-Type": "text/plain"},
+            {"Host": f"rebind.evil.example:{port}"},
+        ]
+        for headers in hostile:
+            assert raw_status(reset, "POST", headers, b"x") == 403, headers
+        assert raw_status(url + "/moto-api/data.json", headers={"Host": f"rebind.evil.example:{port}"}) == 403
+        assert sqs.list_queues()["QueueUrls"] == [queue]  # nothing was wiped
+        assert raw_status(url + "/moto-api/data.json", headers={"Host": f"mock:{port}"}) == 200  # --allow-host
+        assert raw_status(url + "/moto-api/data.json", headers={"Host": "sqs.us-east-1.amazonaws.com"}) == 200
+        assert raw_status(reset, "POST", body=b"") == 200  # tools (curl, requests) reset as moto documents
+        assert sqs.list_queues().get("QueueUrls", []) == []
+
+
+@pytest.mark.parametrize("command", ["server", "moto-server"])
+def test_two_quick_interrupts_stop_cleanly(command: str) -> None:
+    process, address = _launch([sys.executable, "-m", "ssm_incidents_mock", command, "--port", "0"])
+    assert start_plan(client(f"http://{address}")).endswith(":response-plan/plan")
+    code, out, err = _stop_and_collect(process, [signal.SIGINT, signal.SIGINT])
+    assert (code, "Traceback" in err, "stopped" in out) == (0, False, True), err
+
+
+def test_sigterm_while_connections_arrive_stops_cleanly() -> None:
+    process, address = _launch([sys.executable, "-m", "ssm_incidents_mock", "server", "--port", "0"])
+    host, port = address.split(":")
+    stop = threading.Event()
+
+    def connect_repeatedly() -> None:
+        deadline = time.monotonic() + 20
+        while not stop.is_set() and time.monotonic() < deadline:
+            try:
+                socket.create_connection((host, int(port)), timeout=1).close()
+            except OSError:
+                return  # the server is gone
+
+    connecting = [threading.Thread(target=connect_repeatedly) for _ in range(4)]
+    for thread in connecting:
+        thread.start()
+    try:
+        time.sleep(0.3)  # connections are being accepted
+        code, out, err = _stop_and_collect(process, [signal.SIGTERM])
+    finally:
+        stop.set()
+        for thread in connecting:
+            thread.join(timeout=10)
+    assert (code, "stopped" in out) == (0, True)
+    assert "Traceback" not in err and "ValueError" not in err, err
 
 
 def test_port_in_use_is_a_clean_error() -> None:
