@@ -24,11 +24,7 @@ from __future__ import annotations
 import heapq
 from typing import Any, Protocol
 
-from .records import ESCALATION, ONCALL_SCHEDULE, PERSONAL, Contact, Engagement, Page
-
-# Bounds per engagement, so that no plan can make a call do unbounded work or store unbounded pages.
-MAX_PAGES_PER_ENGAGEMENT = 1000
-MAX_STEPS_PER_ENGAGEMENT = 10_000  # stages fired plus contacts engaged
+from .records import ESCALATION, ONCALL_SCHEDULE, PERSONAL, Branch, Contact, Engagement, Page, Run
 
 
 class Directory(Protocol):
@@ -39,57 +35,6 @@ class Directory(Protocol):
     def on_call(self, schedule: Contact, at: float) -> list[str]: ...
 
     def send_page(self, engagement: Engagement, branch: Branch, channel_arn: str, at: float) -> Page | None: ...
-
-
-class Branch:
-    """One contact reached by an engagement, and the plan it was reached with.
-
-    ``resolution`` is the ``ResolutionContact`` path from the engaged contact down to this one;
-    ``essential`` says whether the escalation target that led here was essential.
-    """
-
-    __slots__ = ("contact", "essential", "parent", "resolution", "stages", "stopped_at")
-
-    def __init__(
-        self, contact: Contact, parent: Branch | None, essential: bool, resolution: tuple[dict[str, Any], ...]
-    ) -> None:
-        self.contact = contact
-        self.parent = parent
-        self.essential = essential
-        self.resolution = resolution
-        self.stages = contact.stages  # the plan as it is when the contact is reached
-        self.stopped_at: float | None = None
-
-    def stopped_by(self, at: float) -> bool:
-        """Whether this branch or one it hangs from was stopped at or before ``at``."""
-        node: Branch | None = self
-        while node is not None:
-            if node.stopped_at is not None and node.stopped_at <= at:
-                return True
-            node = node.parent
-        return False
-
-    def stop(self, at: float) -> None:
-        if self.stopped_at is None or at < self.stopped_at:
-            self.stopped_at = at
-
-
-class Run:
-    """The stages of an engagement still to come, by due time (ties: in the order they were planned)."""
-
-    __slots__ = ("due", "listed_at", "pages_left", "planned", "root", "steps_left")
-
-    def __init__(self) -> None:
-        self.due: list[tuple[float, int, Branch, int]] = []
-        self.listed_at: float | None = None  # the due time the backend has listed this run at
-        self.planned = 0
-        self.root: Branch | None = None
-        self.pages_left = MAX_PAGES_PER_ENGAGEMENT
-        self.steps_left = MAX_STEPS_PER_ENGAGEMENT
-
-    def plan(self, at: float, branch: Branch, stage_index: int) -> None:
-        self.planned += 1
-        heapq.heappush(self.due, (at, self.planned, branch, stage_index))
 
 
 def node(contact: Contact, stage_index: int | None = None) -> dict[str, Any]:

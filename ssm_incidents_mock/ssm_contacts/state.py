@@ -25,7 +25,6 @@ from ..core.ids import random_uuid
 from ..core.pagination import paginate
 from ..ssm_incidents import models as incidents
 from . import engagements, rotations
-from .engagements import Branch
 from .exceptions import invalid, not_found
 from .records import (
     ACTIVATED,
@@ -34,6 +33,7 @@ from .records import (
     ENGAGEMENT,
     PAGE,
     ROTATION,
+    Branch,
     Contact,
     ContactChannel,
     Engagement,

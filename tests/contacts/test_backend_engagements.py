@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from ssm_incidents_mock.core.context import RequestContext
-from ssm_incidents_mock.ssm_contacts.engagements import MAX_PAGES_PER_ENGAGEMENT
 from ssm_incidents_mock.ssm_contacts.models import SSMContactsBackend
+from ssm_incidents_mock.ssm_contacts.records import MAX_PAGES_PER_ENGAGEMENT
 from tests.support import Clock
 from tests.support.contacts import (
     channel,
