@@ -50,10 +50,10 @@ from .config import settings
 from .core.context import credential_scope
 from .core.dispatch import Service, dispatch
 from .core.exceptions import InternalServerException, ValidationException
-from .core.hosts import host_name, is_loopback
 from .core.wire import codec
 from .core.wire.http import MAX_BODY_BYTES, Request, Response, split_url
 from .core.wire.model import dns_suffixes
+from .hosts import host_name, is_loopback
 from .services import served, service_for
 from .snapshot import dump_state, reset_state
 from .ssm_incidents.responses import SERVICE

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from .core.context import credential_scope
 from .core.dispatch import Service
-from .core.hosts import host_name
+from .hosts import host_name
 
 
 @lru_cache(maxsize=1)

@@ -147,6 +147,8 @@ def _answer(service: Service, request: Request, host: str, seen: _Seen) -> Respo
         return protocol.render_unknown(error)
     except seam.AuthError as error:
         return protocol.render_auth_error(error.code, error.message)
+    except seam.MotoInternalMoved as error:
+        return protocol.render_error(op, InternalServerException(str(error)))
     except ServiceError as error:
         return protocol.render_error(op, error)
     except Exception:  # a bug in the mock: answer like AWS would, never with a stack trace

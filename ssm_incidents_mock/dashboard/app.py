@@ -7,7 +7,7 @@ import logging
 from werkzeug.exceptions import Forbidden, HTTPException, InternalServerError, MethodNotAllowed, NotFound
 from werkzeug.wrappers import Request, Response
 
-from ..core.hosts import host_name, is_loopback
+from ..hosts import host_name, is_loopback
 from .render import error_response
 from .urls import match
 from .views import VIEWS

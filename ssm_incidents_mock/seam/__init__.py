@@ -50,13 +50,14 @@ from .mocking import (
 from .moto_server import moto_server_app
 from .sessions import fast_sessions
 from .ssm import automation_document, automation_executions, has_document
-from .versions import SUPPORTED_MOTO, UntestedMotoVersionWarning, check_moto_version
+from .versions import SUPPORTED_MOTO, MotoInternalMoved, UntestedMotoVersionWarning, check_moto_version
 from .world import ManagedState, hook_world, moto_random, register_transition, sns_publish
 
 __all__ = [
     "SUPPORTED_MOTO",
     "AuthError",
     "ManagedState",
+    "MotoInternalMoved",
     "RawBody",
     "RequestRefused",
     "Served",

@@ -16,7 +16,7 @@ from botocore.awsrequest import AWSResponse
 from moto.moto_api._internal.managed_state_model import ManagedState as ManagedState
 
 from ..config import new_lock
-from ..core.hosts import is_loopback
+from ..hosts import is_loopback
 from .aio import enable_aiobotocore_on_import
 from .imports import when_imported
 from .versions import check_moto_version

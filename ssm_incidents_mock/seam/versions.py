@@ -8,8 +8,6 @@ import warnings
 
 from moto.moto_api._internal.managed_state_model import ManagedState as ManagedState
 
-from ..core.exceptions import InternalServerException
-
 log = logging.getLogger(__name__)
 
 
@@ -26,7 +24,11 @@ class UntestedMotoVersionWarning(UserWarning):
     """moto is newer than the series this release of ssm-incidents-mock was tested with."""
 
 
-def moto_internal_moved(name: str, error: BaseException) -> InternalServerException:
+class MotoInternalMoved(Exception):
+    """A moto internal this package uses is missing or changed; the dispatcher answers InternalServerException."""
+
+
+def moto_internal_moved(name: str, error: BaseException) -> MotoInternalMoved:
     """The error for a moto internal this package uses that is missing or changed in the installed moto."""
     import moto
 
@@ -35,7 +37,7 @@ def moto_internal_moved(name: str, error: BaseException) -> InternalServerExcept
         f"it supports moto {SUPPORTED_MOTO}."
     )
     log.error(message)
-    return InternalServerException(message)
+    return MotoInternalMoved(message)
 
 
 def _version_tuple(version: str) -> tuple[int, ...]:

@@ -14,8 +14,8 @@ import pytest
 from werkzeug.test import Client
 
 from ssm_incidents_mock.core.context import RequestContext
-from ssm_incidents_mock.core.hosts import host_name, is_loopback
 from ssm_incidents_mock.dashboard import incidents, render
+from ssm_incidents_mock.hosts import host_name, is_loopback
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
 from ssm_incidents_mock.ssm_incidents.models import SSMIncidentsBackend, ssmincidents_backends
 from tests.support import wait_active
