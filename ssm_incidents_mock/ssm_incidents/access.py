@@ -17,7 +17,7 @@ from .exceptions import AccessDeniedException
 
 if TYPE_CHECKING:
     from ..core.context import RequestContext
-    from .records import ResponsePlan
+    from .records.plans import ResponsePlan
 
 PLAN = "response-plan"
 RECORD = "incident-record"  # the record and its response plan (both are required resources)

@@ -21,7 +21,9 @@ from .. import seam
 from ..core.context import RequestContext
 from ..core.ids import random_uuid
 from ..core.wire.codec import compact
-from .records import AutomationExecution, Engagement, IncidentRecord, Notification, ResponsePlan, resolve_parameters
+from .records.effects import AutomationExecution, Engagement, Notification, resolve_parameters
+from .records.incidents import IncidentRecord
+from .records.plans import ResponsePlan
 
 NOTIFICATION_SOURCE = "aws.ssm-incidents"
 START_FAILURE = "SSM Automation Execution Start Failure for Incident"

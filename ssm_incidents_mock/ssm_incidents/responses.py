@@ -15,7 +15,9 @@ from ..core.wire.model import OperationSpec
 from . import SPEC, access
 from .filters import Filter, parse_filters
 from .models import SSMIncidentsBackend, ssmincidents_backends
-from .records import INCIDENT_FILTER_KEYS, IncidentRecord, ListPosition, ResponsePlan, list_position, listing_key
+from .records.incidents import INCIDENT_FILTER_KEYS, IncidentRecord
+from .records.index import ListPosition, list_position, listing_key
+from .records.plans import ResponsePlan
 
 
 def backend_for(account_id: str, partition: str) -> SSMIncidentsBackend:

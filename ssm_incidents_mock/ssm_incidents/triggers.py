@@ -18,7 +18,7 @@ from ..core.context import RequestContext
 from . import SPEC, access, effects
 from .exceptions import ServiceError
 from .models import SSMIncidentsBackend, ssmincidents_backends
-from .records import AutomationExecution
+from .records.effects import AutomationExecution
 
 log = logging.getLogger(__name__)
 
