@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import seam
 from . import iam
+from .arns import PARTITIONS
 from .context import RequestContext
 from .exceptions import ConflictException, InternalServerException, ServiceError, ValidationException
 from .wire.codec import digest
@@ -24,8 +25,6 @@ from .wire.protocols import protocol_for
 
 log = logging.getLogger(__name__)
 
-# The partitions the Incident Manager ARN patterns allow (``^arn:aws(-cn|-us-gov)?:``): the services exist there only.
-PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 IDEMPOTENCY_CACHE_SIZE = 10_000
 
 

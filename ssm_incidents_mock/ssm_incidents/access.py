@@ -9,10 +9,11 @@ first, and only a foreign one costs a policy evaluation.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from ..core import iam
+from ..core.arns import parse_arn
+from .arns import plan_of_record
 from .exceptions import AccessDeniedException
 
 if TYPE_CHECKING:
@@ -76,14 +77,6 @@ SHAREABLE = frozenset(
     }
 )
 
-_RECORD_ARN = re.compile(r"^(arn:[^:]+:ssm-incidents:[^:]*:[^:]*:)incident-record/([^/]+)/[^/]+$")
-
-
-def plan_of_record(arn: str) -> str | None:
-    """The response plan ARN an incident record ARN sits under."""
-    match = _RECORD_ARN.match(arn)
-    return f"{match.group(1)}response-plan/{match.group(2)}" if match else None
-
 
 def resources(operation: str, params: dict[str, Any]) -> list[str]:
     """The ARNs IAM checks the operation on (``*`` for operations without a resource type)."""
@@ -105,12 +98,12 @@ def foreign_owner(operation: str, params: dict[str, Any], account_id: str) -> st
     arn = params.get(target[0])
     if arn is None:
         return None
-    parts = arn.split(":", 5)
-    if len(parts) < 6 or parts[4] == account_id:  # the usual case: the caller's own resource
+    parsed = parse_arn(arn)
+    if parsed is None or parsed.account == account_id:  # the usual case: the caller's own resource
         return None
-    if parts[0] != "arn" or parts[2] != "ssm-incidents" or not parts[4].isdigit():
+    if parsed.service != "ssm-incidents" or not parsed.account.isdigit():
         return None
-    return str(parts[4])
+    return parsed.account
 
 
 def no_resource_policy(ctx: RequestContext, operation: str, resource: str) -> AccessDeniedException:

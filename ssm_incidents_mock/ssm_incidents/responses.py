@@ -14,21 +14,10 @@ from ..core.wire.http import Request, Response, split_url
 from ..core.wire.model import OperationSpec
 from . import SPEC, access
 from .filters import Filter, parse_filters
-from .models import SSMIncidentsBackend, ssmincidents_backends
+from .models import SSMIncidentsBackend, backend_for, existing_backend, existing_backends
 from .records.incidents import INCIDENT_FILTER_KEYS, IncidentRecord
 from .records.index import ListPosition, list_position, listing_key
 from .records.plans import ResponsePlan
-
-
-def backend_for(account_id: str, partition: str) -> SSMIncidentsBackend:
-    """``ssmincidents_backends[account_id][partition]``: read directly once it exists.
-
-    moto's ``BackendDict.__getitem__`` takes a lock and scans lists on every lookup to create
-    missing backends; that is needed only the first time.
-    """
-    accounts = dict.get(ssmincidents_backends, account_id)
-    backend = dict.get(accounts, partition) if accounts is not None else None
-    return backend if backend is not None else ssmincidents_backends[account_id][partition]
 
 
 class SSMIncidentsService(Service):
@@ -62,8 +51,7 @@ def dispatch(request: Request, host: str) -> Response:
 
 def _owner_backend(ctx: RequestContext, name: str, params: dict[str, Any], owner: str) -> SSMIncidentsBackend:
     """The backend of another account the ARN names; an account the mock never saw shares nothing."""
-    accounts = dict.get(ssmincidents_backends, owner)
-    backend = dict.get(accounts, ctx.partition) if accounts is not None else None
+    backend = existing_backend(owner, ctx.partition)
     if backend is None:
         raise access.no_resource_policy(ctx, name, params[access.TARGETS[name][0]])
     return backend
@@ -90,9 +78,8 @@ def _shared_with(
         filters = parse_filters(params.get("filters"), INCIDENT_FILTER_KEYS)
         position = list_position(backend.page_position(operation, params.get("filters"), params.get("nextToken")))
     found: list[Any] = []
-    for account, partitions in list(dict.items(ssmincidents_backends)):
-        owner = dict.get(partitions, ctx.partition) if account != ctx.account_id else None
-        if owner is None or not owner.response_plans:
+    for account, _, owner in existing_backends(ctx.partition):
+        if account == ctx.account_id or not owner.response_plans:
             continue
         with owner.lock:
             if not owner.visible(ctx):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -12,6 +13,7 @@ from ...core.context import RequestContext
 from ...core.ids import random_uuid_value, unused, uuid_text
 from ...core.wire.codec import compact
 from .. import effects
+from ..arns import record_arn
 from ..filters import parse_filters
 from ..records.incidents import INCIDENT_FILTER_KEYS, IncidentRecord, parent_opsitem_id
 from ..records.index import list_position, listing_key
@@ -21,6 +23,8 @@ from .timeline import TimelineOperations
 
 AUTOMATION_ITEM = "AUTOMATION"
 START_MARKER_DATA = compact("Incident Started")
+# Triggers Incident Manager deduplicates by default: the same alarm, the same EventBridge rule.
+_DEDUPED_TRIGGER = re.compile(r"arn:aws[a-z-]*:(?:cloudwatch:[^:]*:\d{12}:alarm:.+|events:[^:]*:\d{12}:rule/.+)")
 
 
 class IncidentOperations(TimelineOperations):
@@ -39,7 +43,7 @@ class IncidentOperations(TimelineOperations):
         plan = self.plan(ctx, response_plan_arn)
         template = plan.incident_template
         dedupe = template.get("dedupeString")
-        key = dedupe or (effects.trigger_dedupe_key(plan.arn, trigger_details) if trigger_details else None)
+        key = dedupe or (trigger_dedupe_key(plan.arn, trigger_details) if trigger_details else None)
         if key:
             existing = self.incidents.open_with(key)
             if existing is not None:
@@ -52,7 +56,7 @@ class IncidentOperations(TimelineOperations):
         now = max(time.time(), math.nextafter(self.last_creation_time, math.inf))
         self.last_creation_time = now
         new_id = uuid_text(unused(random_uuid_value, self.incidents.ids))
-        arn = f"{self.arn_prefix(ctx)}incident-record/{plan.name}/{new_id}"
+        arn = record_arn(plan.arn, new_id)  # in the plan owner's account
         record = IncidentRecord(arn, self.next_seq(), now, ctx.caller_arn)
         record.title = title if title is not None else template["title"]
         record.impact = impact if impact is not None else template["impact"]
@@ -207,3 +211,15 @@ class IncidentOperations(TimelineOperations):
         self.tags.pop(arn, None)
         self.notifications.drop_incident(arn)
         self.engagements.drop_incident(arn)
+
+
+def trigger_dedupe_key(plan_arn: str, trigger_details: dict[str, Any] | None) -> str | None:
+    """What a start without a template dedupe string folds in by: the plan and the alarm or rule.
+
+    The alarm action itself is a StartIncident call with triggerDetails, so a direct call naming the
+    same alarm or rule is deduplicated alike.
+    """
+    trigger_arn = (trigger_details or {}).get("triggerArn")
+    if trigger_arn and _DEDUPED_TRIGGER.fullmatch(trigger_arn):
+        return f"{plan_arn}\n{trigger_arn}"
+    return None

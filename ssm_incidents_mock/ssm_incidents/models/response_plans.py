@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...core import iam
+from ...core.arns import account_of
 from ...core.context import RequestContext
 from ..exceptions import ConflictException, not_found
 from ..records.plans import ResourcePolicy, ResponsePlan, chat_channel_or_none, set_template_field
@@ -74,7 +75,7 @@ class ResponsePlanOperations(BackendState):
         own = sorted(self.response_plans.values(), key=lambda p: p.seq) if self.visible(ctx) else []
         listed = [("", p.seq, p) for p in own]
         if shared:
-            listed += sorted((_account_of(p.arn), p.seq, p) for p in shared)
+            listed += sorted((account_of(p.arn), p.seq, p) for p in shared)
 
         def after(position: Any) -> list[ResponsePlan]:
             if not (isinstance(position, list) and len(position) == 2):
@@ -82,7 +83,7 @@ class ResponsePlanOperations(BackendState):
             return [p for a, q, p in listed if [a, q] > position]
 
         def position_of(plan: ResponsePlan) -> list[Any]:
-            account = _account_of(plan.arn)
+            account = account_of(plan.arn)
             return ["" if account == self.account_id else account, plan.seq]
 
         return self._page("ListResponsePlans", None, after, position_of, max_results or 100, next_token)
@@ -144,7 +145,3 @@ class ResponsePlanOperations(BackendState):
         plan = self.plan(ctx, resource_arn)
         if plan.policies.pop(policy_id, None) is None:
             raise not_found("RESOURCE_POLICY", policy_id, "resource policy")
-
-
-def _account_of(arn: str) -> str:
-    return arn.split(":", 5)[4]

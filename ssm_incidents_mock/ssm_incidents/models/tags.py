@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 from ...core.context import RequestContext
+from ..arns import resource_type
 from ..exceptions import ServiceQuotaExceededException, not_found
 from .state import BackendState
 
 MAX_TAGS_PER_RESOURCE = 50
-
-# The resource kind in an Incident Manager ARN and its ``resourceType`` in errors.
-RESOURCE_TYPES = {
-    "replication-set": "REPLICATION_SET",
-    "response-plan": "RESPONSE_PLAN",
-    "incident-record": "INCIDENT_RECORD",
-}
 
 
 class TagOperations(BackendState):
@@ -25,8 +19,8 @@ class TagOperations(BackendState):
         exists = (rs is not None and rs.arn == arn) or arn in self.response_plans or arn in self.incidents.by_arn
         if not exists or not self.visible(ctx):
             self.require_onboarded(ctx)
-            resource_type = _resource_type(arn)
-            raise not_found(resource_type, arn) if resource_type else not_found(None, arn, "resource")
+            kind = resource_type(arn)
+            raise not_found(kind, arn) if kind else not_found(None, arn, "resource")
         return self.tags.get(arn, {})
 
     def tag_resource(self, ctx: RequestContext, resource_arn: str, tags: dict[str, str]) -> None:
@@ -36,7 +30,7 @@ class TagOperations(BackendState):
                 f"A resource can have at most {MAX_TAGS_PER_RESOURCE} tags; this request would give "
                 f"{resource_arn} {len(merged)}.",
                 quota_code="tags-per-resource",
-                resource_type=_resource_type(resource_arn),
+                resource_type=resource_type(resource_arn),
                 identifier=resource_arn,
             )
         self.tags[resource_arn] = merged
@@ -50,7 +44,3 @@ class TagOperations(BackendState):
 
     def list_tags_for_resource(self, ctx: RequestContext, resource_arn: str) -> dict[str, str]:
         return dict(self.tagged_resource(ctx, resource_arn))
-
-
-def _resource_type(arn: str) -> str | None:
-    return RESOURCE_TYPES.get(arn.split(":", 5)[-1].split("/", 1)[0])

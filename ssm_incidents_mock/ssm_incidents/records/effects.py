@@ -6,9 +6,6 @@ import time
 from datetime import datetime, timezone
 from typing import Any
 
-from ... import seam
-from ...core.ids import random_uuid, unused
-
 
 class AutomationExecution:
     """One runbook execution started in moto's SSM (by a response plan for an incident, or by
@@ -32,27 +29,25 @@ class AutomationExecution:
 
     def __init__(
         self,
+        execution_id: str,
         partition: str,
         account_id: str,
         region: str,
         document_name: str,
         document_version: str,
         parameters: dict[str, list[str]],
-        role_arn: str | None = None,
-        target_account: str | None = None,
-        incident_record_arn: str | None = None,
     ) -> None:
-        # unique where SSM looks it up: the account's and region's executions
-        self.execution_id = unused(random_uuid, seam.automation_executions(account_id, region))
+        self.execution_id = execution_id
         self.arn = f"arn:{partition}:ssm:{region}:{account_id}:automation-execution/{self.execution_id}"
         self.account_id = account_id
         self.region = region
         self.document_name = document_name
         self.document_version = document_version  # the version that ran ($DEFAULT/$LATEST resolved)
-        self.role_arn = role_arn
-        self.target_account = target_account
         self.parameters = parameters
-        self.incident_record_arn = incident_record_arn
+        # a plan's runbook: the incident it runs for, and the plan's role and target account
+        self.incident_record_arn: str | None = None
+        self.role_arn: str | None = None
+        self.target_account: str | None = None
         self.start_time = time.time()
         self.status = "InProgress"
 
