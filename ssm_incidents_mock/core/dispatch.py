@@ -29,17 +29,22 @@ IDEMPOTENCY_CACHE_SIZE = 10_000
 
 
 class Target:
-    """Where one call goes: the backend, and a check to run under its lock (sharing) before the call."""
+    """Where one call goes: the backend, a check to run under its lock (sharing) before the call, and
+    what other accounts share with the caller for it (the backend reads it as ``ctx.shared``)."""
 
-    __slots__ = ("backend", "check", "extra", "owner")
+    __slots__ = ("backend", "check", "owner", "shared")
 
     def __init__(
-        self, backend: Any, owner: str | None = None, check: Callable[[], None] | None = None, extra: Any = None
+        self,
+        backend: Any,
+        owner: str | None = None,
+        check: Callable[[], None] | None = None,
+        shared: tuple[Any, ...] = (),
     ) -> None:
         self.backend = backend
         self.owner = owner  # another account's id when the resource is shared with the caller
         self.check = check
-        self.extra = extra  # keyword arguments the service adds (e.g. items shared with the caller)
+        self.shared = shared
 
 
 class Service:
@@ -87,8 +92,7 @@ def dispatch(service: Service, request: Request, host: str) -> Response:
         token = params.pop(op.idempotency_token, None) if op.idempotency_token else None
         names = op.argument_names
         kwargs = {names[k]: v for k, v in params.items()}
-        if target.extra:
-            kwargs.update(target.extra)
+        ctx.shared = target.shared
         with backend.lock:
             if target.check is not None:
                 target.check()

@@ -18,7 +18,7 @@ from ..core.context import RequestContext
 from ..core.wire import codec
 from . import SPEC, access, effects
 from .exceptions import ServiceError
-from .models import SSMIncidentsBackend, backend_for, existing_backend
+from .models import SSMIncidentsBackend
 
 log = logging.getLogger(__name__)
 
@@ -105,31 +105,22 @@ def _start(
 ) -> None:
     """Start an incident as ``caller`` of ``account`` would with StartIncident: a plan of another account
     only if its resource policies share it, and never one of another partition."""
-    partition, plan_account = partition_of(plan_arn), account_of(plan_arn)
     try:
         ctx = RequestContext.acting_as(account, region, caller)
-        backend = _plan_backend(ctx, plan_account, partition)
-        if backend is None:
+        if partition_of(plan_arn) != ctx.partition:
             raise access.no_resource_policy(ctx, "StartIncident", plan_arn)
+        target = access.target(ctx, "StartIncident", {"responsePlanArn": plan_arn})
+        backend = target.backend
         with backend.lock:
+            if target.check is not None:
+                target.check()
             ctx = RequestContext.acting_as(account, _incident_region(backend, region), caller)
-            if plan_account != account:
-                access.check_shared(ctx, backend.response_plans, "StartIncident", plan_arn)
             arn = backend.start_incident(ctx, plan_arn, trigger_details=trigger, related_items=related_items)
             record = backend.incidents.get(arn)
             if record is not None and record.invoked_by is None and record.trigger_arn == trigger["triggerArn"]:
                 record.invoked_by = invoked_by
     except ServiceError as error:  # the alarm action or rule target fails; the alarm or event is unaffected
         log.warning("ssm-incidents-mock: %s did not start an incident: %s", trigger["triggerArn"], error.message)
-
-
-def _plan_backend(ctx: RequestContext, plan_account: str, partition: str) -> SSMIncidentsBackend | None:
-    """The backend holding the plan: the caller's own, or another account's of the caller's partition that exists."""
-    if partition != ctx.partition:
-        return None
-    if plan_account == ctx.account_id:
-        return backend_for(plan_account, partition)
-    return existing_backend(plan_account, partition)
 
 
 def _incident_region(backend: SSMIncidentsBackend, region: str) -> str:

@@ -177,17 +177,17 @@ class IncidentOperations(TimelineOperations):
         filters: list[dict[str, Any]] | None = None,
         max_results: int | None = None,
         next_token: str | None = None,
-        shared: list[IncidentRecord] | None = None,
     ) -> tuple[list[IncidentRecord], str | None]:
-        """Newest first (``listing_key``); ``shared`` adds records of other accounts' plans shared with the caller.
+        """Newest first (``listing_key``); ``ctx.shared`` adds records of other accounts' plans shared with the caller.
 
-        ``shared`` holds, in ``listing_key`` order, the first shared records after this request's
+        ``ctx.shared`` holds, in ``listing_key`` order, the first shared records after this request's
         position (``page_position``), at least a page of them when there are so many. Positions are the
         creation time and ARN of the last record listed, with or without shared plans, so a share
         added or removed between pages neither repeats nor skips a record listed before.
         """
         parsed = parse_filters(filters, INCIDENT_FILTER_KEYS)
         visible = self.visible(ctx)
+        shared = ctx.shared
 
         def after(position: Any) -> Iterator[IncidentRecord]:
             own = self.incidents.newest_first_after(parsed, list_position(position)) if visible else iter(())

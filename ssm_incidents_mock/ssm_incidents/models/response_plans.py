@@ -65,17 +65,16 @@ class ResponsePlanOperations(BackendState):
         ctx: RequestContext,
         max_results: int | None = None,
         next_token: str | None = None,
-        shared: list[ResponsePlan] | None = None,
     ) -> tuple[list[ResponsePlan], str | None]:
-        """The caller's plans, then ``shared``: plans of other accounts shared with the caller.
+        """The caller's plans, then ``ctx.shared``: plans of other accounts shared with the caller.
 
         A position is ``["", seq]`` for the caller's own plan and ``[account, seq]`` for a shared one, with
         or without shared plans, so a share added or removed between pages repeats nothing.
         """
         own = sorted(self.response_plans.values(), key=lambda p: p.seq) if self.visible(ctx) else []
         listed = [("", p.seq, p) for p in own]
-        if shared:
-            listed += sorted((account_of(p.arn), p.seq, p) for p in shared)
+        if ctx.shared:
+            listed += sorted((account_of(p.arn), p.seq, p) for p in ctx.shared)
 
         def after(position: Any) -> list[ResponsePlan]:
             if not (isinstance(position, list) and len(position) == 2):
