@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime
 from typing import Any
 
 from ... import seam
@@ -36,9 +35,7 @@ class Lifecycle(seam.ManagedState):
 
     def restart(self, status: str) -> None:
         """Enter ``status`` afresh (a new change): it lasts as many reads as the transition says."""
-        self.status = status
-        self._tick = 0
-        self._time_progressed = datetime.now()
+        seam.restart_state(self, status)
 
     @property
     def current(self) -> str:
