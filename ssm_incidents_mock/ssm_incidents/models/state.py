@@ -41,8 +41,6 @@ class BackendState(BaseBackend):
         self.last_creation_time = 0.0
         self._seq = itertools.count(1)
 
-    # --- shared rules ---------------------------------------------------------------------
-
     def next_seq(self) -> int:
         """A number that orders everything created in this backend."""
         return next(self._seq)
