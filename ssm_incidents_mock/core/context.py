@@ -7,6 +7,7 @@ import re
 import sys
 from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any
 
 from moto.core import DEFAULT_ACCOUNT_ID  # type: ignore[attr-defined]  # moto's documented name
 from moto.utilities.utils import get_partition
@@ -28,15 +29,20 @@ __all__ = ["DEFAULT_ACCOUNT_ID", "DEFAULT_REGION", "RequestContext", "credential
 
 
 class RequestContext:
-    """The caller of one request. The caller ARN is looked up only when an operation needs it."""
+    """The caller of one request. The caller ARN is looked up only when an operation needs it.
 
-    __slots__ = ("_caller_arn", "access_key", "account_id", "partition", "region")
+    ``shared`` is what other accounts share with the caller for this call, found by the service
+    before the backend runs (``Target.shared``): a listing adds it to the caller's own resources.
+    """
+
+    __slots__ = ("_caller_arn", "access_key", "account_id", "partition", "region", "shared")
 
     def __init__(self, account_id: str, region: str, access_key: str | None = None) -> None:
         self.account_id = account_id
         self.region = region
         self.partition = get_partition(region)
         self.access_key = access_key
+        self.shared: tuple[Any, ...] = ()
         self._caller_arn: str | None = None
 
     @classmethod

@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import seam
 from . import iam
+from .arns import PARTITIONS
 from .calls import CALLS, Call
 from .context import RequestContext
 from .exceptions import ConflictException, InternalServerException, ServiceError, ValidationException
@@ -27,23 +28,26 @@ from .wire.protocols import protocol_for
 
 log = logging.getLogger(__name__)
 
-# The partitions the Incident Manager ARN patterns allow (``^arn:aws(-cn|-us-gov)?:``): the services exist there only.
-PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 IDEMPOTENCY_CACHE_SIZE = 10_000
 
 
 class Target:
-    """Where one call goes: the backend, and a check to run under its lock (sharing) before the call."""
+    """Where one call goes: the backend, a check to run under its lock (sharing) before the call, and
+    what other accounts share with the caller for it (the backend reads it as ``ctx.shared``)."""
 
-    __slots__ = ("backend", "check", "extra", "owner")
+    __slots__ = ("backend", "check", "owner", "shared")
 
     def __init__(
-        self, backend: Any, owner: str | None = None, check: Callable[[], None] | None = None, extra: Any = None
+        self,
+        backend: Any,
+        owner: str | None = None,
+        check: Callable[[], None] | None = None,
+        shared: tuple[Any, ...] = (),
     ) -> None:
         self.backend = backend
         self.owner = owner  # another account's id when the resource is shared with the caller
         self.check = check
-        self.extra = extra  # keyword arguments the service adds (e.g. items shared with the caller)
+        self.shared = shared
 
 
 class Service:
@@ -132,8 +136,7 @@ def _answer(service: Service, request: Request, host: str, seen: _Seen) -> Respo
         token = params.pop(op.idempotency_token, None) if op.idempotency_token else None
         names = op.argument_names
         kwargs = {names[k]: v for k, v in params.items()}
-        if target.extra:
-            kwargs.update(target.extra)
+        ctx.shared = target.shared
         with backend.lock:
             if target.check is not None:
                 target.check()

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import seam
+from .arns import partition_of
 from .exceptions import AccessDeniedException, ValidationException
 from .wire import codec
 
@@ -163,7 +164,7 @@ def policies_allow(documents: tuple[str, ...], caller: str, account_id: str, act
 
 def caller_forms(caller: str, account_id: str) -> frozenset[str]:
     """The Principal values that name this caller: its ARN, its account (id or root ARN), its role."""
-    partition = caller.split(":", 2)[1] if caller.startswith("arn:") else "aws"
+    partition = partition_of(caller) or "aws"
     forms = {caller, account_id, f"arn:{partition}:iam::{account_id}:root"}
     session = _ROLE_SESSION.match(caller)
     if session is not None:

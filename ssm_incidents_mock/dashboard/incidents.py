@@ -19,10 +19,11 @@ from typing import Any, Generic, TypeVar
 
 from ..config import settings
 from ..core.wire.codec import compact, decode
-from ..ssm_incidents.access import plan_of_record
+from ..ssm_incidents.arns import plan_name, plan_of_record
 from ..ssm_incidents.filters import Filter
 from ..ssm_incidents.models import AUTOMATIC_PREFIX, PARTITIONS, SSMIncidentsBackend, ssmincidents_backends
-from ..ssm_incidents.records import IncidentRecord, RecordUpdate, TimelineEvent, plan_name
+from ..ssm_incidents.records import IncidentRecord
+from ..ssm_incidents.records.timeline import RecordUpdate, TimelineEvent
 
 S = TypeVar("S")
 T = TypeVar("T")

@@ -51,7 +51,7 @@ from .moto_server import moto_server_app
 from .sessions import fast_sessions
 from .ssm import automation_document, automation_executions, has_document
 from .versions import SUPPORTED_MOTO, MotoInternalMoved, UntestedMotoVersionWarning, check_moto_version
-from .world import ManagedState, hook_world, moto_random, register_transition, sns_publish
+from .world import ManagedState, hook_world, moto_random, register_transition, restart_state, sns_publish
 
 __all__ = [
     "SUPPORTED_MOTO",
@@ -84,5 +84,6 @@ __all__ = [
     "moto_server_app",
     "on_moto_reset",
     "register_transition",
+    "restart_state",
     "sns_publish",
 ]

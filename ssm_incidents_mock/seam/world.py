@@ -46,6 +46,16 @@ def register_transition(model_name: str, transition: dict[str, Any]) -> None:
     state_manager.register_default_transition(model_name, transition)
 
 
+def restart_state(state: ManagedState, status: str) -> None:
+    """Put a managed state into ``status`` afresh, as a new change: it lasts as many reads (``manual``) or
+    seconds (``time``) as its transition says. Resets ``ManagedState``'s private read count and clock."""
+    from datetime import datetime
+
+    state.status = status
+    state._tick = 0
+    state._time_progressed = datetime.now()
+
+
 def hook_world(on_alarm: AlarmHandler, on_event: EventHandler, start_automation: AutomationStarter) -> None:
     """Let alarms and EventBridge rules reach ``on_alarm``/``on_event``, and moto's SSM serve automation
     executions. Idempotent. A handler's failure is logged and never fails the other service's call.

@@ -1,23 +1,32 @@
-"""Who may do what in ssm-incidents: the resources of each operation and sharing by resource policy.
+"""Who may do what in ssm-incidents: the resources of each operation, and sharing by resource policy.
 
 A response plan is shared with another account when one of its resource policies names that
 account's principal (AWS RAM creates such a policy). The consumer then uses the plan and the
 incidents created with it, which stay in the owner's account (ARNs with the owner's account id).
-Calls on the caller's own resources never enter the sharing path: the ARN's account is compared
-first, and only a foreign one costs a policy evaluation.
+All of sharing is here: ``target`` says which backend a call runs on and what it must check
+there, and finds what other accounts share with the caller for the two listings, which the
+backend reads from ``ctx.shared``. Calls on the caller's own resources never enter the sharing
+path: the ARN's account is compared first, and only a foreign one costs a policy evaluation.
 """
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any
+import heapq
+from functools import partial
+from itertools import repeat
+from typing import Any
 
 from ..core import iam
+from ..core.arns import parse_arn
+from ..core.context import RequestContext
+from ..core.dispatch import Target
+from .arns import plan_of_record
 from .exceptions import AccessDeniedException
-
-if TYPE_CHECKING:
-    from ..core.context import RequestContext
-    from .records import ResponsePlan
+from .filters import Filter, parse_filters
+from .models import SSMIncidentsBackend, backend_for, existing_backend, existing_backends
+from .records.incidents import INCIDENT_FILTER_KEYS, IncidentRecord
+from .records.index import ListPosition, list_position, listing_key
+from .records.plans import ResponsePlan
 
 PLAN = "response-plan"
 RECORD = "incident-record"  # the record and its response plan (both are required resources)
@@ -75,14 +84,23 @@ SHAREABLE = frozenset(
         "BatchGetIncidentFindings",
     }
 )
+# The listings that add what other accounts share with the caller, and the action that lets it read each.
+SHARED_LISTINGS = {"ListResponsePlans": "GetResponsePlan", "ListIncidentRecords": "GetIncidentRecord"}
 
-_RECORD_ARN = re.compile(r"^(arn:[^:]+:ssm-incidents:[^:]*:[^:]*:)incident-record/([^/]+)/[^/]+$")
 
-
-def plan_of_record(arn: str) -> str | None:
-    """The response plan ARN an incident record ARN sits under."""
-    match = _RECORD_ARN.match(arn)
-    return f"{match.group(1)}response-plan/{match.group(2)}" if match else None
+def target(ctx: RequestContext, operation: str, params: dict[str, Any]) -> Target:
+    """The backend a call runs on: the caller's own (with what is shared with the caller, for a listing),
+    or, for another account's ARN, the owner's, where its plan's policies are checked under the owner's lock."""
+    owner = foreign_owner(operation, params, ctx.account_id)
+    if owner is None:
+        own = backend_for(ctx.account_id, ctx.partition)
+        shared = shared_with(ctx, operation, own, params) if operation in SHARED_LISTINGS else ()
+        return Target(own, shared=shared)
+    arn = params[TARGETS[operation][0]]
+    backend = existing_backend(owner, ctx.partition)
+    if backend is None:  # an account the mock never saw shares nothing
+        raise no_resource_policy(ctx, operation, arn)
+    return Target(backend, owner, partial(check_shared, ctx, backend.response_plans, operation, arn))
 
 
 def resources(operation: str, params: dict[str, Any]) -> list[str]:
@@ -105,12 +123,12 @@ def foreign_owner(operation: str, params: dict[str, Any], account_id: str) -> st
     arn = params.get(target[0])
     if arn is None:
         return None
-    parts = arn.split(":", 5)
-    if len(parts) < 6 or parts[4] == account_id:  # the usual case: the caller's own resource
+    parsed = parse_arn(arn)
+    if parsed is None or parsed.account == account_id:  # the usual case: the caller's own resource
         return None
-    if parts[0] != "arn" or parts[2] != "ssm-incidents" or not parts[4].isdigit():
+    if parsed.service != "ssm-incidents" or not parsed.account.isdigit():
         return None
-    return str(parts[4])
+    return parsed.account
 
 
 def no_resource_policy(ctx: RequestContext, operation: str, resource: str) -> AccessDeniedException:
@@ -134,3 +152,65 @@ def check_shared(ctx: RequestContext, plans: dict[str, ResponsePlan], operation:
 def plan_allows(plan: ResponsePlan, ctx: RequestContext, operation: str, resource: str) -> bool:
     documents = tuple(p.policy_document for p in plan.policies.values())
     return iam.policies_allow(documents, ctx.caller_arn, ctx.account_id, f"ssm-incidents:{operation}", resource)
+
+
+def shared_with(
+    ctx: RequestContext, operation: str, backend: SSMIncidentsBackend, params: dict[str, Any]
+) -> tuple[Any, ...]:
+    """For a listing of the caller's ``backend``: the plans of other accounts whose resource policies share
+    them with the caller, or a page's worth of those plans' incident records.
+
+    Each owner's lock is taken and released in turn (never two backend locks at once) and held for
+    work bounded by the page: records come from each plan's index, newest first from the request's
+    position, so the consumer's page costs what the owner's does.
+    """
+    listing_records = operation == "ListIncidentRecords"
+    filters: list[Filter] = []
+    position: ListPosition | None = None
+    limit = (params.get("maxResults") or 100) + 1  # a page, and one more to know whether another follows
+    if listing_records:
+        filters = parse_filters(params.get("filters"), INCIDENT_FILTER_KEYS)
+        position = list_position(backend.page_position(operation, params.get("filters"), params.get("nextToken")))
+    action = SHARED_LISTINGS[operation]
+    found: list[Any] = []
+    for account, _, owner in existing_backends(ctx.partition):
+        if account == ctx.account_id or not owner.response_plans:
+            continue
+        with owner.lock:
+            if not owner.visible(ctx):
+                continue
+            plans = [
+                plan
+                for plan in owner.response_plans.values()
+                if plan.policies and plan_allows(plan, ctx, action, plan.arn)
+            ]
+            if not listing_records:
+                found.extend(plans)
+            elif plans:
+                found.extend(_shared_records(owner, ctx, plans, filters, position, limit))
+    return tuple(sorted(found, key=listing_key) if listing_records else found)
+
+
+def _shared_records(
+    owner: SSMIncidentsBackend,
+    ctx: RequestContext,
+    plans: list[ResponsePlan],
+    filters: list[Filter],
+    position: ListPosition | None,
+    limit: int,
+) -> list[IncidentRecord]:
+    """The first ``limit`` records of ``plans`` after ``position`` that their policies let the caller read.
+
+    The plans' indexes are merged lazily, so only records that reach the page are checked (owner's lock held).
+    """
+    sources = [
+        zip(owner.incidents.newest_first_after(filters, position, plan.name), repeat(plan), strict=False)
+        for plan in plans
+    ]
+    found: list[IncidentRecord] = []
+    for record, plan in heapq.merge(*sources, key=lambda pair: listing_key(pair[0])):
+        if plan_allows(plan, ctx, "GetIncidentRecord", record.arn):
+            found.append(record)
+            if len(found) == limit:
+                break
+    return found

@@ -1,8 +1,7 @@
 """What Incident Manager does in the rest of AWS, played against moto's services.
 
 Incidents notify their SNS topics (``notify``), run their plan's runbooks in moto's SSM
-(``start_runbook``) and record the engagements the plan would start (``engagements``);
-alarms and rules that start incidents fold into an open one (``trigger_dedupe_key``). What moto's
+(``start_runbook``) and record the engagements the plan would start (``engagements``). What moto's
 services call *into* Incident Manager (alarms, rules, SSM's automation API) is in ``triggers.py``.
 
 Every effect is reached only when there is something to do: calls that trigger none pay nothing.
@@ -18,32 +17,21 @@ from typing import Any, Protocol
 from moto.utilities.utils import get_partition
 
 from .. import seam
+from ..core.arns import account_of, partition_of
 from ..core.context import RequestContext
-from ..core.ids import random_uuid
+from ..core.ids import random_uuid, unused
 from ..core.wire.codec import compact
-from .records import AutomationExecution, Engagement, IncidentRecord, Notification, ResponsePlan, resolve_parameters
+from .records.effects import AutomationExecution, Engagement, Notification, resolve_parameters
+from .records.incidents import IncidentRecord
+from .records.plans import ResponsePlan
 
 NOTIFICATION_SOURCE = "aws.ssm-incidents"
 START_FAILURE = "SSM Automation Execution Start Failure for Incident"
 NO_DOCUMENT = "The specified document does not exist."
-# Triggers Incident Manager deduplicates by default: the same alarm, the same EventBridge rule.
-_DEDUPED_TRIGGER = re.compile(r"arn:aws[a-z-]*:(?:cloudwatch:[^:]*:\d{12}:alarm:.+|events:[^:]*:\d{12}:rule/.+)")
 # An SNS topic ARN (partition, region, account): names of letters, digits, "-" and "_", ".fifo" for FIFO topics.
 _TOPIC_ARN = re.compile(
     r"arn:(aws|aws-cn|aws-us-gov):sns:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):[A-Za-z0-9_-]{1,256}(?:\.fifo)?"
 )
-
-
-def trigger_dedupe_key(plan_arn: str, trigger_details: dict[str, Any] | None) -> str | None:
-    """What a start without a template dedupe string folds in by: the plan and the alarm or rule.
-
-    The alarm action itself is a StartIncident call with triggerDetails, so a direct call naming the
-    same alarm or rule is deduplicated alike.
-    """
-    trigger_arn = (trigger_details or {}).get("triggerArn")
-    if trigger_arn and _DEDUPED_TRIGGER.fullmatch(trigger_arn):
-        return f"{plan_arn}\n{trigger_arn}"
-    return None
 
 
 # --- notifications -----------------------------------------------------------------------------
@@ -107,8 +95,7 @@ def notify(
 
 def reachable_accounts(owner: str, record: IncidentRecord) -> tuple[str, str]:
     """The accounts an incident acts in: its plan owner's and the account of the principal that started it."""
-    parts = record.created_by.split(":", 5)
-    return owner, parts[4] if len(parts) == 6 and parts[4] else owner
+    return owner, account_of(record.created_by) or owner
 
 
 def _unreachable_topic(owner: str, record: IncidentRecord, topic: str) -> str | None:
@@ -118,7 +105,7 @@ def _unreachable_topic(owner: str, record: IncidentRecord, topic: str) -> str | 
     if match is None:
         return "InvalidParameter: Invalid parameter: TopicArn"
     partition, region, account = match.groups()
-    incident_partition = record.arn.split(":", 2)[1]
+    incident_partition = partition_of(record.arn)
     if partition != incident_partition or get_partition(region) != partition:
         return f"InvalidParameter: the topic is not in the incident's partition ({incident_partition})"
     if account not in reachable_accounts(owner, record):
@@ -163,7 +150,7 @@ def start_runbook(
     """
     account = owner
     if automation.get("targetAccount") == "IMPACTED_ACCOUNT" and record.trigger_arn:
-        account = record.trigger_arn.split(":", 5)[4] or owner
+        account = account_of(record.trigger_arn) or owner
         if account not in reachable_accounts(owner, record):
             return f"The runbook cannot run in the impacted account {account}: the incident does not act there."
     version = automation_document(account, ctx.region, automation["documentName"], automation.get("documentVersion"))
@@ -172,18 +159,30 @@ def start_runbook(
     involved = [
         item.value for item in record.related_items if item.item_type == "INVOLVED_RESOURCE" and item.value_key == "arn"
     ]
+    parameters = resolve_parameters(automation, record.arn, involved)
+    execution = start_execution(ctx.partition, account, ctx.region, automation["documentName"], version, parameters)
+    execution.incident_record_arn = record.arn
+    execution.role_arn = automation["roleArn"]
+    execution.target_account = automation.get("targetAccount")
+    return execution
+
+
+def start_execution(
+    partition: str,
+    account: str,
+    region: str,
+    document_name: str,
+    document_version: str,
+    parameters: dict[str, list[str]],
+) -> AutomationExecution:
+    """An execution of the Automation document (``document_version`` resolved) in moto's SSM of
+    ``account``/``region``, where GetAutomationExecution finds it: a plan's runbook or StartAutomationExecution."""
+    executions = seam.automation_executions(account, region)
+    execution_id = unused(random_uuid, executions)  # unique where SSM looks it up: its account's and region's
     execution = AutomationExecution(
-        ctx.partition,
-        account,
-        ctx.region,
-        automation["documentName"],
-        version,
-        resolve_parameters(automation, record.arn, involved),
-        role_arn=automation["roleArn"],
-        target_account=automation.get("targetAccount"),
-        incident_record_arn=record.arn,
+        execution_id, partition, account, region, document_name, document_version, parameters
     )
-    seam.automation_executions(account, ctx.region)[execution.execution_id] = execution.description()
+    executions[execution.execution_id] = execution.description()
     return execution
 
 

@@ -6,7 +6,6 @@ in through ``seam.hook_world``; each hook runs only when moto's service has some
 from __future__ import annotations
 
 import datetime
-import json
 import logging
 import time
 from typing import Any
@@ -14,11 +13,12 @@ from typing import Any
 from moto.utilities.utils import get_partition
 
 from .. import seam
+from ..core.arns import account_of, partition_of
 from ..core.context import RequestContext
+from ..core.wire import codec
 from . import SPEC, access, effects
 from .exceptions import ServiceError
-from .models import SSMIncidentsBackend, ssmincidents_backends
-from .records import AutomationExecution
+from .models import SSMIncidentsBackend
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def install() -> None:
 
 def on_alarm(account: str, region: str, plan_arns: list[str], event: dict[str, Any]) -> None:
     """An alarm entered ALARM with response plans among its actions: start (or add to) an incident per plan."""
-    partition = event["resources"][0].split(":", 2)[1]
+    partition = partition_of(event["resources"][0])
     trigger = {
         "source": ALARM_SOURCE,
         "triggerArn": event["resources"][0],
@@ -58,7 +58,7 @@ def on_alarm(account: str, region: str, plan_arns: list[str], event: dict[str, A
 def on_event(account: str, region: str, rule_arn: str, target: dict[str, Any], event: dict[str, Any]) -> None:
     """An event matched a rule targeting a response plan: start (or add to) an incident."""
     caller = target.get("RoleArn") or rule_arn
-    if _account_of(caller) != account:
+    if account_of(caller) != account:
         log.warning("ssm-incidents-mock: rule %s: Cross-account pass role is not allowed (%s).", rule_arn, caller)
         return
     raw = raw_data(event)
@@ -86,17 +86,12 @@ def raw_data(event: dict[str, Any]) -> str | None:
     EventBridge takes entries of at most 256 KB; Incident Manager keeps at most ``MAX_RAW_DATA`` characters.
     """
     try:
-        text = json.dumps(event)
+        text = codec.spaced(event)
     except (ValueError, TypeError, RecursionError):  # nested deeper than JSON can be written back
-        text = json.dumps({k: v for k, v in event.items() if k != "detail"})
+        text = codec.spaced({k: v for k, v in event.items() if k != "detail"})
     if len(text) > MAX_EVENT_SIZE:
         return None
     return text[:MAX_RAW_DATA]
-
-
-def _account_of(arn: str) -> str:
-    parts = arn.split(":", 5)
-    return parts[4] if len(parts) == 6 else ""
 
 
 def _start(
@@ -110,32 +105,22 @@ def _start(
 ) -> None:
     """Start an incident as ``caller`` of ``account`` would with StartIncident: a plan of another account
     only if its resource policies share it, and never one of another partition."""
-    _, partition, _, _, plan_account, _ = plan_arn.split(":", 5)
     try:
         ctx = RequestContext.acting_as(account, region, caller)
-        backend = _plan_backend(ctx, plan_account, partition)
-        if backend is None:
+        if partition_of(plan_arn) != ctx.partition:
             raise access.no_resource_policy(ctx, "StartIncident", plan_arn)
+        target = access.target(ctx, "StartIncident", {"responsePlanArn": plan_arn})
+        backend = target.backend
         with backend.lock:
+            if target.check is not None:
+                target.check()
             ctx = RequestContext.acting_as(account, _incident_region(backend, region), caller)
-            if plan_account != account:
-                access.check_shared(ctx, backend.response_plans, "StartIncident", plan_arn)
             arn = backend.start_incident(ctx, plan_arn, trigger_details=trigger, related_items=related_items)
             record = backend.incidents.get(arn)
             if record is not None and record.invoked_by is None and record.trigger_arn == trigger["triggerArn"]:
                 record.invoked_by = invoked_by
     except ServiceError as error:  # the alarm action or rule target fails; the alarm or event is unaffected
         log.warning("ssm-incidents-mock: %s did not start an incident: %s", trigger["triggerArn"], error.message)
-
-
-def _plan_backend(ctx: RequestContext, plan_account: str, partition: str) -> SSMIncidentsBackend | None:
-    """The backend holding the plan: the caller's own, or another account's of the caller's partition that exists."""
-    if partition != ctx.partition:
-        return None
-    if plan_account == ctx.account_id:
-        return ssmincidents_backends[plan_account][partition]
-    accounts = dict.get(ssmincidents_backends, plan_account)
-    return dict.get(accounts, partition) if accounts is not None else None
 
 
 def _incident_region(backend: SSMIncidentsBackend, region: str) -> str:
@@ -167,7 +152,6 @@ def start_automation(
     resolved = effects.automation_document(account, region, name, version)
     if resolved is None:
         return None
-    execution = AutomationExecution(get_partition(region), account, region, name, resolved, dict(parameters))
-    description = execution.description()
-    seam.automation_executions(account, region)[execution.execution_id] = description
-    return description
+    return effects.start_execution(
+        get_partition(region), account, region, name, resolved, dict(parameters)
+    ).description()

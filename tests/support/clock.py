@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from types import SimpleNamespace
 
 import pytest
 
-from ssm_incidents_mock.ssm_incidents import models, records
+from ssm_incidents_mock.ssm_incidents import models, records  # noqa: F401  # loads every module that reads the clock
+
+# The backend's packages: each of their modules that reads ``time`` reads this clock instead.
+BACKEND_PACKAGES = ("ssm_incidents_mock.ssm_incidents.models.", "ssm_incidents_mock.ssm_incidents.records.")
 
 
 class Clock:
@@ -27,5 +31,6 @@ class Clock:
         """Make the backend and its records read this clock; everything else keeps the real time."""
         fake = SimpleNamespace(**{name: getattr(time, name) for name in dir(time) if not name.startswith("_")})
         fake.time = self.time
-        for module in (models, records):
-            monkeypatch.setattr(module, "time", fake)
+        for name, module in list(sys.modules.items()):
+            if name.startswith(BACKEND_PACKAGES) and getattr(module, "time", None) is time:
+                monkeypatch.setattr(module, "time", fake)

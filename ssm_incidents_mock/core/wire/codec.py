@@ -1,4 +1,4 @@
-"""The one JSON codec of the package: request bodies in, response bodies, event data and digests out."""
+"""The one JSON codec of the package: request bodies in, response bodies, event data, raw data and digests out."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from ..exceptions import ValidationException
 _TEXT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
 _ASCII = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
 _CANONICAL = json.JSONEncoder(separators=(",", ":"), sort_keys=True, default=str).encode
+_SPACED = json.JSONEncoder().encode  # what json.dumps writes by default; checks for cycles
 
 
 def _no_constant(name: str) -> Any:
@@ -40,6 +41,12 @@ def compact(value: Any) -> str:
 def canonical(value: Any) -> str:
     """Compact ASCII JSON text with sorted keys: the same text for the same value, whatever its dict order."""
     return _CANONICAL(value)
+
+
+def spaced(value: Any) -> str:
+    """ASCII JSON text with a space after each separator (``json.dumps``' default form), as an event
+    that triggered an incident reads in its ``rawData``. Raises ValueError or TypeError for what is not JSON."""
+    return _SPACED(value)
 
 
 def digest(value: Any) -> str:
