@@ -11,6 +11,7 @@ import pytest
 
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
 from tests.support.awscli import AwsCli
+from tests.support.processes import moto_server
 
 
 @pytest.fixture
@@ -94,3 +95,20 @@ def test_incident_lifecycle_with_the_aws_cli(aws: AwsCli) -> None:
 
     stderr = aws.fails("update-incident-record", "--arn", first, "--impact", "9")
     assert "ValidationException" in stderr and "Value '9' at 'impact'" in stderr
+
+
+def test_ssm_contacts_with_the_aws_cli_against_moto_server(tmp_path: Path) -> None:
+    """``ssm-incidents-mock moto-server`` answers the CLI's ssm-contacts commands beside moto's own services."""
+    with moto_server() as url:
+        incidents, contacts = (AwsCli(service, url, tmp_path) for service in ("ssm-incidents", "ssm-contacts"))
+        incidents("create-replication-set", "--regions", json.dumps({"us-east-1": {}}))
+        arn = contacts(
+            "create-contact", "--alias", "akuam", "--display-name", "Akua Mansa", "--type", "PERSONAL", "--plan", "{}"
+        )["ContactArn"]
+        assert arn == "arn:aws:ssm-contacts:us-east-1:123456789012:contact/akuam"
+        listed = contacts("list-contacts")["Contacts"]
+        assert listed == [{"ContactArn": arn, "Alias": "akuam", "DisplayName": "Akua Mansa", "Type": "PERSONAL"}]
+        stderr = contacts.fails("get-contact", "--contact-id", arn + "-gone")
+        assert "ResourceNotFoundException" in stderr and "GetContact" in stderr
+        queue = AwsCli("sqs", url, tmp_path)("create-queue", "--queue-name", "pages")["QueueUrl"]
+        assert queue.endswith("/123456789012/pages")  # moto's own services answer on the same port
