@@ -3,59 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
-
-AWS = Path(sys.executable).parent / "aws"
-
-
-class AwsCli:
-    """Runs ``aws ssm-incidents ...`` against one endpoint with throw-away credentials."""
-
-    def __init__(self, endpoint: str, tmp_path: Path) -> None:
-        self.endpoint = endpoint
-        self.env = {
-            "PATH": os.environ.get("PATH", ""),
-            "HOME": str(tmp_path),
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_CONFIG_FILE": str(tmp_path / "config"),
-            "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
-            "AWS_EC2_METADATA_DISABLED": "true",
-            "AWS_PAGER": "",
-            "AWS_MAX_ATTEMPTS": "1",
-        }
-
-    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        command = [str(AWS), "ssm-incidents", *args, "--endpoint-url", self.endpoint, "--output", "json"]
-        return subprocess.run(command, env=self.env, capture_output=True, text=True, timeout=120)
-
-    def __call__(self, *args: str) -> Any:
-        done = self.run(*args)
-        assert done.returncode == 0, (args, done.stderr)
-        return json.loads(done.stdout) if done.stdout.strip() else None
-
-    def fails(self, *args: str) -> str:
-        done = self.run(*args)
-        assert done.returncode != 0, done.stdout
-        return done.stderr
+from tests.support.awscli import AwsCli
+from tests.support.processes import moto_server
 
 
 @pytest.fixture
 def aws(tmp_path: Path) -> Iterator[AwsCli]:
-    assert AWS.exists(), "awscli is a test dependency"
     with ThreadedSSMIncidentsServer() as server:
-        cli = AwsCli(server.url, tmp_path)
+        cli = AwsCli("ssm-incidents", server.url, tmp_path)
         reset = urllib.request.Request(
             server.url + "/_ssm_incidents_mock/reset", method="POST", headers={"X-SSM-Incidents-Mock": "1"}
         )
@@ -133,3 +95,20 @@ def test_incident_lifecycle_with_the_aws_cli(aws: AwsCli) -> None:
 
     stderr = aws.fails("update-incident-record", "--arn", first, "--impact", "9")
     assert "ValidationException" in stderr and "Value '9' at 'impact'" in stderr
+
+
+def test_ssm_contacts_with_the_aws_cli_against_moto_server(tmp_path: Path) -> None:
+    """``ssm-incidents-mock moto-server`` answers the CLI's ssm-contacts commands beside moto's own services."""
+    with moto_server() as url:
+        incidents, contacts = (AwsCli(service, url, tmp_path) for service in ("ssm-incidents", "ssm-contacts"))
+        incidents("create-replication-set", "--regions", json.dumps({"us-east-1": {}}))
+        arn = contacts(
+            "create-contact", "--alias", "akuam", "--display-name", "Akua Mansa", "--type", "PERSONAL", "--plan", "{}"
+        )["ContactArn"]
+        assert arn == "arn:aws:ssm-contacts:us-east-1:123456789012:contact/akuam"
+        listed = contacts("list-contacts")["Contacts"]
+        assert listed == [{"ContactArn": arn, "Alias": "akuam", "DisplayName": "Akua Mansa", "Type": "PERSONAL"}]
+        stderr = contacts.fails("get-contact", "--contact-id", arn + "-gone")
+        assert "ResourceNotFoundException" in stderr and "GetContact" in stderr
+        queue = AwsCli("sqs", url, tmp_path)("create-queue", "--queue-name", "pages")["QueueUrl"]
+        assert queue.endswith("/123456789012/pages")  # moto's own services answer on the same port

@@ -8,114 +8,18 @@ mirror are part of this project's development and CI machines, so their absence 
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import textwrap
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer, dump_state
+from tests.support.terraform import Terraform
 
 pytestmark = pytest.mark.ssm_incidents(strict=True)  # onboarding required, as on AWS
 
-MIRROR_ENV = "SSM_INCIDENTS_MOCK_TF_MIRROR"
-SKIP_ENV = "SSM_INCIDENTS_MOCK_SKIP_TERRAFORM"
-STEP_TIMEOUT = 600
 PLAN_NAME = "checkout"
-
-
-def _has_aws_provider(mirror: Path) -> bool:
-    return (mirror / "registry.terraform.io" / "hashicorp" / "aws").is_dir()
-
-
-def find_provider_mirror() -> Path | None:
-    """A filesystem mirror holding hashicorp/aws: the env override, Terraform's implied local mirror
-    directories, then a shallow search of the usual install roots for a ``registry.terraform.io`` folder."""
-    override = os.environ.get(MIRROR_ENV)
-    if override:
-        return Path(override) if _has_aws_provider(Path(override)) else None
-    home = Path.home()
-    implied = [
-        home / ".terraform.d" / "plugins",
-        home / ".local" / "share" / "terraform" / "plugins",
-        Path("/usr/local/share/terraform/plugins"),
-        Path("/usr/share/terraform/plugins"),
-    ]
-    for candidate in implied:
-        if _has_aws_provider(candidate):
-            return candidate
-    for root in (Path("/opt"), Path("/usr/local"), Path("/srv"), home):
-        for depth in range(3):
-            for folder in root.glob("/".join(["*"] * depth + ["registry.terraform.io"])):
-                if _has_aws_provider(folder.parent):
-                    return folder.parent
-    return None
-
-
-@pytest.fixture(scope="module")
-def terraform_tools() -> tuple[str, Path]:
-    terraform, mirror = shutil.which("terraform"), find_provider_mirror()
-    if terraform and mirror:
-        return terraform, mirror
-    missing = "terraform" if not terraform else f"a filesystem mirror of hashicorp/aws (set {MIRROR_ENV})"
-    if os.environ.get(SKIP_ENV) == "1":
-        pytest.skip(f"{missing} not available and {SKIP_ENV}=1")
-    pytest.fail(f"The Terraform lifecycle test needs {missing}; set {SKIP_ENV}=1 to skip it deliberately.")
-
-
-class Terraform:
-    """Runs terraform in one working directory against the server, offline."""
-
-    def __init__(self, binary: str, mirror: Path, workdir: Path) -> None:
-        self.binary, self.workdir = binary, workdir
-        config = workdir.parent / "terraform.rc"
-        config.write_text(
-            textwrap.dedent(
-                f"""
-                provider_installation {{
-                  filesystem_mirror {{
-                    path    = "{mirror.as_posix()}"
-                    include = ["registry.terraform.io/hashicorp/aws"]
-                  }}
-                }}
-                """
-            )
-        )
-        keep = ("PATH", "HOME", "TMPDIR", "LANG", "SYSTEMROOT")
-        self.env = {name: os.environ[name] for name in keep if name in os.environ}
-        self.env.update(
-            TF_CLI_CONFIG_FILE=str(config),
-            TF_IN_AUTOMATION="1",
-            TF_INPUT="0",
-            CHECKPOINT_DISABLE="1",
-            AWS_EC2_METADATA_DISABLED="true",
-        )
-
-    def run(self, *args: str, expect: int = 0) -> str:
-        done = subprocess.run(
-            [self.binary, *args, "-no-color"],
-            cwd=self.workdir,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=STEP_TIMEOUT,
-        )
-        assert done.returncode == expect, (
-            f"terraform {' '.join(args)} -> {done.returncode}\n{done.stdout}\n{done.stderr}"
-        )
-        return done.stdout
-
-    def apply(self) -> str:
-        return self.run("apply", "-auto-approve", "-input=false")
-
-    def assert_no_changes(self) -> None:
-        out = self.run("plan", "-detailed-exitcode", "-input=false", expect=0)
-        assert "No changes." in out, out
 
 
 def _config(url: str, *, updated: bool, action: bool = True) -> str:
@@ -198,13 +102,6 @@ def client(ssm_incidents_server: ThreadedSSMIncidentsServer) -> Any:
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
     )
-
-
-@pytest.fixture
-def terraform(terraform_tools: tuple[str, Path], tmp_path: Path) -> Iterator[Terraform]:
-    workdir = tmp_path / "stack"
-    workdir.mkdir()
-    yield Terraform(*terraform_tools, workdir)
 
 
 def _plan(client: Any) -> dict[str, Any]:
