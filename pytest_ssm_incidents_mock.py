@@ -14,11 +14,11 @@ Fixtures (``pytest --fixtures`` shows their docstrings):
 - ``ssm_incidents_faults``: the fault rules of the mock (``.add(operation=..., error=...)``);
 - ``ssm_incidents_calls``: the call recorder of the mock (``.assert_called_once("StartIncident", impact=1)``);
 - ``ssm_incidents_server``: a ``ThreadedSSMIncidentsServer`` for the session, reset for each test;
-- ``ssm_incidents_settings``: the region, account and strictness the fixtures use.
+- ``ssm_incidents_settings``: the region, account, strictness and replication phases the fixtures use.
 
-Choose them per test with ``@pytest.mark.ssm_incidents(region=..., account_id=..., strict=...)``,
-or for the whole suite with the ini options ``ssm_incidents_region``, ``ssm_incidents_account_id``
-and ``ssm_incidents_strict``.
+Choose them per test with ``@pytest.mark.ssm_incidents(region=..., account_id=..., strict=...,
+replication_phases=...)``, or for the whole suite with the ini options ``ssm_incidents_region``,
+``ssm_incidents_account_id``, ``ssm_incidents_strict`` and ``ssm_incidents_replication_phases``.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
 
 MARKER = "ssm_incidents"
+MARKER_ARGS = ("region", "account_id", "strict", "replication_phases")
 DEFAULT_REGION = "us-east-1"
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
@@ -51,12 +52,15 @@ class SSMIncidentsSettings:
     ``region``: the client's region. ``account_id``: the account every request of the test runs
     in (set through ``MOTO_ACCOUNT_ID``), or None for moto's rules (default ``123456789012``).
     ``strict``: require a replication set before other operations (None: the
-    ``SSM_INCIDENTS_MOCK_STRICT`` environment variable decides).
+    ``SSM_INCIDENTS_MOCK_STRICT`` environment variable decides). ``replication_phases``: the
+    replication set reads CREATING/UPDATING/DELETING once after each change instead of ACTIVE at
+    once (None: the ``SSM_INCIDENTS_MOCK_REPLICATION_PHASES`` environment variable decides).
     """
 
     region: str
     account_id: str | None
     strict: bool | None
+    replication_phases: bool | None = None
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -71,13 +75,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "false: the ssm-incidents fixtures need no replication set first (default: required, as on AWS)",
         default="",
     )
+    parser.addini(
+        "ssm_incidents_replication_phases",
+        "true: the replication set reads CREATING/UPDATING/DELETING once after each change (default: ACTIVE at once)",
+        default="",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(region=None, account_id=None, strict=None): region, account and strictness of the "
-        "ssm-incidents-mock fixtures for this test",
+        f"{MARKER}(region=None, account_id=None, strict=None, replication_phases=None): region, account, "
+        "strictness and replication-set phases of the ssm-incidents-mock fixtures for this test",
     )
 
 
@@ -96,25 +105,37 @@ def _flag(value: object, where: str) -> bool | None:
 
 @pytest.fixture
 def ssm_incidents_settings(request: pytest.FixtureRequest) -> SSMIncidentsSettings:
-    """Region, account and strictness for this test's ssm-incidents fixtures.
+    """Region, account and strictness, and the replication phases, for this test's ssm-incidents fixtures.
 
-    The nearest ``@pytest.mark.ssm_incidents(region=..., account_id=..., strict=...)`` wins, then the
-    ini options ``ssm_incidents_region`` / ``ssm_incidents_account_id`` / ``ssm_incidents_strict``;
-    the region then falls back to ``AWS_DEFAULT_REGION``, else ``us-east-1``.
+    The nearest ``@pytest.mark.ssm_incidents(region=..., account_id=..., strict=..., replication_phases=...)``
+    wins, then the ini options ``ssm_incidents_region`` / ``ssm_incidents_account_id`` /
+    ``ssm_incidents_strict`` / ``ssm_incidents_replication_phases``; the region then falls back to
+    ``AWS_DEFAULT_REGION``, else ``us-east-1``.
     """
     options: dict[str, Any] = {}
     for marker in reversed(list(request.node.iter_markers(MARKER))):  # the nearest marker last, so it wins
         if marker.args:
-            raise pytest.UsageError(f"@pytest.mark.{MARKER} takes keyword arguments only (region, account_id, strict)")
-        unknown = set(marker.kwargs) - {"region", "account_id", "strict"}
+            raise pytest.UsageError(f"@pytest.mark.{MARKER} takes keyword arguments only ({', '.join(MARKER_ARGS)})")
+        unknown = set(marker.kwargs) - set(MARKER_ARGS)
         if unknown:
             raise pytest.UsageError(f"@pytest.mark.{MARKER}: unknown argument(s) {sorted(unknown)}")
         options.update(marker.kwargs)
     ini = request.config.getini
     region = options.get("region") or ini("ssm_incidents_region") or os.environ.get("AWS_DEFAULT_REGION")
     account = options.get("account_id") or ini("ssm_incidents_account_id") or None
-    strict = options["strict"] if "strict" in options else _flag(ini("ssm_incidents_strict"), "ssm_incidents_strict")
-    return SSMIncidentsSettings(region=str(region or DEFAULT_REGION), account_id=account, strict=_flag(strict, MARKER))
+    return SSMIncidentsSettings(
+        region=str(region or DEFAULT_REGION),
+        account_id=account,
+        strict=_option_flag(options, ini, "strict"),
+        replication_phases=_option_flag(options, ini, "replication_phases"),
+    )
+
+
+def _option_flag(options: dict[str, Any], ini: Any, name: str) -> bool | None:
+    """A true/false option: the marker's, else the ini option ``ssm_incidents_<name>``'s, else None."""
+    if name in options:
+        return _flag(options[name], MARKER)
+    return _flag(ini(f"ssm_incidents_{name}"), f"ssm_incidents_{name}")
 
 
 def _use_account(settings: SSMIncidentsSettings, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -134,7 +155,8 @@ def mocked_ssm_incidents(
     from ssm_incidents_mock import SSMIncidentsMock
 
     _use_account(ssm_incidents_settings, monkeypatch)
-    with SSMIncidentsMock(strict=ssm_incidents_settings.strict) as mock:
+    options = ssm_incidents_settings
+    with SSMIncidentsMock(strict=options.strict, replication_phases=options.replication_phases) as mock:
         yield mock
 
 
@@ -233,8 +255,14 @@ def ssm_incidents_server(
     from ssm_incidents_mock.server import reset_state
 
     _use_account(ssm_incidents_settings, monkeypatch)
-    strict = ssm_incidents_settings.strict
-    token = settings.push_strict(strict) if strict is not None else None
+    held = [
+        (switch, switch.push(value))
+        for switch, value in (
+            (settings.strict, ssm_incidents_settings.strict),
+            (settings.phases, ssm_incidents_settings.replication_phases),
+        )
+        if value is not None
+    ]
     reset_state()
     control.reset()
     try:
@@ -242,5 +270,5 @@ def ssm_incidents_server(
     finally:
         reset_state()
         control.reset()
-        if token is not None:
-            settings.pop_strict(token)
+        for switch, token in held:
+            switch.pop(token)

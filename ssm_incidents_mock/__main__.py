@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from . import __version__
-from .server import DEFAULT_HOST, DEFAULT_PORT
+from .server import DEFAULT_HOST, DEFAULT_PORT, add_access_options
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -15,7 +15,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    server = commands.add_parser("server", help="serve ssm-incidents over HTTP (loopback by default)")
+    server = commands.add_parser("server", help="serve ssm-incidents and ssm-contacts over HTTP (loopback by default)")
     server.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST}; no auth!)")
     server.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"port to bind, 0 for any free one (default {DEFAULT_PORT})"
@@ -34,23 +34,10 @@ def _parser() -> argparse.ArgumentParser:
     server.add_argument(
         "--verbose", "-v", action="store_true", help="log every request (operation, account, status, latency) to stderr"
     )
-    server.add_argument(
-        "--allow-host",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="also answer requests naming this host (repeatable; '.example.com' allows subdomains, '*' any name)",
-    )
-    server.add_argument(
-        "--cors-origin",
-        action="append",
-        default=[],
-        metavar="ORIGIN",
-        help="let pages of this origin (e.g. http://localhost:3000) call the server from a browser (repeatable)",
-    )
+    add_access_options(server)
     commands.add_parser(
         "moto-server",
-        help="run moto's server (moto_server arguments) with ssm-incidents served next to moto's services",
+        help="run moto's server (moto_server arguments) with Incident Manager served next to moto's services",
         add_help=False,
     )
     return parser

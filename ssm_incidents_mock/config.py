@@ -9,7 +9,48 @@ import weakref
 from typing import Any
 
 STRICT_ENV = "SSM_INCIDENTS_MOCK_STRICT"
+REPLICATION_PHASES_ENV = "SSM_INCIDENTS_MOCK_REPLICATION_PHASES"
 _FALSE = ("0", "false", "no", "off", "lenient")
+_TRUE = ("1", "true", "yes", "on")
+
+
+class Switch:
+    """A process-wide on/off setting. Each active mock or server that sets it holds an override
+    (``push`` / ``pop``); the most recent one still held wins, whatever order they stop in. Without
+    one, the environment variable ``env`` decides; it is read on every call, so ``monkeypatch.setenv``
+    is seen at once. ``words`` are the values of the variable that mean the opposite of ``default``.
+    """
+
+    def __init__(self, env: str, default: bool, words: tuple[str, ...]) -> None:
+        self.env = env
+        self.default = default
+        self.words = words
+        self._overrides: dict[int, bool] = {}  # insertion-ordered: the last one wins
+        self._tokens = itertools.count()
+
+    def push(self, value: bool) -> int:
+        """Hold an override until ``pop(token)``."""
+        token = next(self._tokens)
+        self._overrides[token] = value
+        return token
+
+    def pop(self, token: int) -> None:
+        self._overrides.pop(token, None)
+
+    @property
+    def override(self) -> bool | None:
+        overrides = self._overrides
+        return next(reversed(overrides.values())) if overrides else None
+
+    @property
+    def value(self) -> bool:
+        overrides = self._overrides
+        if overrides:
+            return next(reversed(overrides.values()))
+        text = os.environ.get(self.env)
+        if text is None:
+            return self.default
+        return self.default != (text.strip().lower() in self.words)
 
 
 class Settings:
@@ -17,37 +58,44 @@ class Settings:
 
     Lenient mode serves an account without a replication set as if its set held the calling region.
     Ask for it with ``SSM_INCIDENTS_MOCK_STRICT=false``, ``mock_ssm_incidents(strict=False)`` or the
-    server's ``--lenient``. Each active mock or server that sets strictness holds an override
-    (``push_strict`` / ``pop_strict``); the most recent one still held wins, whatever order they stop
-    in. Without one, the environment variable decides; it is read on every call, so
-    ``monkeypatch.setenv`` is seen at once.
+    server's ``--lenient``.
+
+    ``replication_phases``: the replication set goes through CREATING, UPDATING and DELETING (one
+    GetReplicationSet each) instead of being ACTIVE at once, the default. Ask for it with
+    ``SSM_INCIDENTS_MOCK_REPLICATION_PHASES=true`` or ``mock_ssm_incidents(replication_phases=True)``.
+
+    Both are a :class:`Switch`: overrides held per active mock or server, else the environment variable.
     """
 
     def __init__(self) -> None:
-        self._overrides: dict[int, bool] = {}  # insertion-ordered: the last one wins
-        self._tokens = itertools.count()
+        self.strict = Switch(STRICT_ENV, True, _FALSE)
+        self.phases = Switch(REPLICATION_PHASES_ENV, False, _TRUE)
 
     def push_strict(self, value: bool) -> int:
-        """Hold an override until ``pop_strict(token)``."""
-        token = next(self._tokens)
-        self._overrides[token] = value
-        return token
+        """Hold a strictness override until ``pop_strict(token)``."""
+        return self.strict.push(value)
 
     def pop_strict(self, token: int) -> None:
-        self._overrides.pop(token, None)
+        self.strict.pop(token)
 
     @property
     def strict_override(self) -> bool | None:
-        overrides = self._overrides
-        return next(reversed(overrides.values())) if overrides else None
+        return self.strict.override
 
     @property
     def strict_replication_set(self) -> bool:
-        overrides = self._overrides
-        if overrides:
-            return next(reversed(overrides.values()))
-        value = os.environ.get(STRICT_ENV)
-        return value is None or value.strip().lower() not in _FALSE
+        return self.strict.value
+
+    def push_replication_phases(self, value: bool) -> int:
+        """Hold a replication-phases override until ``pop_replication_phases(token)``."""
+        return self.phases.push(value)
+
+    def pop_replication_phases(self, token: int) -> None:
+        self.phases.pop(token)
+
+    @property
+    def replication_phases(self) -> bool:
+        return self.phases.value
 
 
 settings = Settings()

@@ -25,6 +25,7 @@ from .core.calls import CALLS, Calls
 from .core.context import DEFAULT_ACCOUNT_ID
 from .core.faults import FAULTS, Faults
 from .core.wire.http import Request, split_url
+from .core.wire.validate import EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, parse_timestamp
 from .ssm_incidents.models import SSMIncidentsBackend, ssmincidents_backends
 from .ssm_incidents.records import AutomationExecution, Engagement, IncidentRecord, Notification
 from .ssm_incidents.responses import dispatch
@@ -70,13 +71,24 @@ class SSMIncidentsMock:
 
     As on AWS, operations need a replication set covering the calling region first (strict, the
     default); ``strict=False`` (lenient) serves an account without one as if its set held that region.
+    The replication set is ACTIVE on its first read; ``replication_phases=True`` shows it CREATING,
+    UPDATING or DELETING for one GetReplicationSet after each change, as moto's slow resources are.
+    ``None`` leaves either to the environment (``SSM_INCIDENTS_MOCK_STRICT``,
+    ``SSM_INCIDENTS_MOCK_REPLICATION_PHASES``).
     """
 
-    def __init__(self, strict: bool | None = None, config: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        strict: bool | None = None,
+        config: dict[str, Any] | None = None,
+        replication_phases: bool | None = None,
+    ) -> None:
         register()
         self.strict = strict
+        self.replication_phases = replication_phases
         self._aws = mock_aws(config=config)  # type: ignore[arg-type]
-        self._strict_tokens: list[int | None] = []  # one per start() not yet stopped
+        # one (strictness, phases) pair of override tokens per start() not yet stopped
+        self._tokens: list[tuple[int | None, int | None]] = []
 
     # --- switching ------------------------------------------------------------------------
 
@@ -88,15 +100,19 @@ class SSMIncidentsMock:
         except BaseException:
             seam.fast_sessions(-1)
             raise
-        self._strict_tokens.append(settings.push_strict(self.strict) if self.strict is not None else None)
+        strict = settings.strict.push(self.strict) if self.strict is not None else None
+        phases = self.replication_phases
+        self._tokens.append((strict, settings.phases.push(phases) if phases is not None else None))
 
     def stop(self, remove_data: bool = True) -> None:
         """Undo one ``start()``. A stop without a start raises and leaves every other mock as it was."""
-        if not self._strict_tokens:
+        if not self._tokens:
             raise RuntimeError("Called stop() before start(): this mock is not active.")
-        token = self._strict_tokens.pop()
-        if token is not None:
-            settings.pop_strict(token)
+        strict, phases = self._tokens.pop()
+        if strict is not None:
+            settings.strict.pop(strict)
+        if phases is not None:
+            settings.phases.pop(phases)
         seam.fast_sessions(-1)
         self._aws.stop(remove_data=remove_data)
 
@@ -166,12 +182,18 @@ class SSMIncidentsMock:
         return sorted(self.backend(account_id, partition).automation_executions.values(), key=lambda e: e.start_time)
 
     def notifications(self, account_id: str = DEFAULT_ACCOUNT_ID, partition: str = "aws") -> list[Notification]:
-        """The SNS messages the account's incidents published (or failed to publish), oldest first."""
-        return list(self.backend(account_id, partition).notifications)
+        """The SNS messages the account's incidents published (or failed to publish), oldest first: the last
+        10,000 (``logs.EFFECT_LOG_SIZE``) of incidents not deleted."""
+        backend = self.backend(account_id, partition)
+        with backend.lock:
+            return list(backend.notifications)
 
     def engagements(self, account_id: str = DEFAULT_ACCOUNT_ID, partition: str = "aws") -> list[Engagement]:
-        """The engagements the account's response plans would have started, oldest first (recorded only)."""
-        return list(self.backend(account_id, partition).engagements)
+        """The engagements the account's response plans started, oldest first: the last 10,000 of incidents
+        not deleted."""
+        backend = self.backend(account_id, partition)
+        with backend.lock:
+            return list(backend.engagements)
 
     def contacts_backend(self, account_id: str = DEFAULT_ACCOUNT_ID, region: str = "us-east-1") -> Any:
         """The backend holding ``account_id``'s ssm-contacts state in ``region`` (activation and accept
@@ -201,14 +223,17 @@ class SSMIncidentsMock:
         Give ``cloudformation_stack_arn`` (a stack update) or ``codedeploy_deployment_group_arn``
         plus ``deployment_id`` (a deployment). ``start_time`` defaults to now; ``end_time`` is
         omitted unless given (still running). The account defaults to the one in ``incident_arn``.
-        Times are epoch seconds or datetimes. Raises ``ValueError`` for an unknown incident or bad arguments.
+        Times are epoch seconds or datetimes within the range the API accepts (1970 to 9999; not NaN).
+        Raises ``ValueError`` for an unknown incident or bad arguments, and stores nothing then.
         """
         arn = parse_arn(incident_arn)
         backend = self.backend(account_id or arn.account or DEFAULT_ACCOUNT_ID, incident_arn.split(":")[1])
         if (cloudformation_stack_arn is None) == (codedeploy_deployment_group_arn is None):
             raise ValueError("Give exactly one of cloudformation_stack_arn and codedeploy_deployment_group_arn.")
         now = clock.now()
-        start = now if start_time is None else _epoch(start_time)
+        start = now if start_time is None else _epoch("start_time", start_time)
+        end = None if end_time is None else _epoch("end_time", end_time)
+        created = now if creation_time is None else _epoch("creation_time", creation_time)
         if cloudformation_stack_arn is not None:
             if deployment_id is not None:
                 raise ValueError("deployment_id belongs to a CodeDeploy finding.")
@@ -224,14 +249,21 @@ class SSMIncidentsMock:
             }
         body = next(iter(details.values()))
         body["startTime"] = start
-        if end_time is not None:
-            body["endTime"] = _epoch(end_time)
+        if end is not None:
+            body["endTime"] = end
         with backend.lock:
-            return backend.add_finding(incident_arn, details, now if creation_time is None else _epoch(creation_time))
+            return backend.add_finding(incident_arn, details, created)
 
 
-def _epoch(value: float | datetime) -> float:
-    return value.timestamp() if isinstance(value, datetime) else float(value)
+def _epoch(name: str, value: float | datetime) -> float:
+    """Epoch seconds of a time the API could have been given (the core's timestamp check), else ValueError."""
+    seconds = value.timestamp() if isinstance(value, datetime) else parse_timestamp(value)
+    if seconds is None or not EARLIEST_TIMESTAMP <= round(seconds, 3) <= LATEST_TIMESTAMP:
+        raise ValueError(
+            f"{name} must be a time from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z "
+            f"(epoch seconds or a datetime), not {value!r}."
+        )
+    return seconds
 
 
 @overload
@@ -240,13 +272,24 @@ def mock_ssm_incidents(func: F) -> F: ...
 
 @overload
 def mock_ssm_incidents(
-    func: None = None, *, strict: bool | None = None, config: dict[str, Any] | None = None
+    func: None = None,
+    *,
+    strict: bool | None = None,
+    config: dict[str, Any] | None = None,
+    replication_phases: bool | None = None,
 ) -> SSMIncidentsMock: ...
 
 
-def mock_ssm_incidents(func: Any = None, *, strict: bool | None = None, config: dict[str, Any] | None = None) -> Any:
-    """Mock ssm-incidents: ``@mock_ssm_incidents``, ``@mock_ssm_incidents()``, ``with ...:``."""
-    mock = SSMIncidentsMock(strict=strict, config=config)
+def mock_ssm_incidents(
+    func: Any = None,
+    *,
+    strict: bool | None = None,
+    config: dict[str, Any] | None = None,
+    replication_phases: bool | None = None,
+) -> Any:
+    """Mock ssm-incidents: ``@mock_ssm_incidents``, ``@mock_ssm_incidents()``, ``with ...:``
+    (options: see :class:`SSMIncidentsMock`)."""
+    mock = SSMIncidentsMock(strict=strict, config=config, replication_phases=replication_phases)
     return mock(func) if func is not None else mock
 
 

@@ -1,10 +1,11 @@
-"""Server mode: ssm-incidents over HTTP on one port, for the AWS CLI and every SDK.
+"""Server mode: ssm-incidents and ssm-contacts over HTTP on one port, for the AWS CLI and every SDK.
 
 The HTTP layer is werkzeug's WSGI server: ``make_app()`` is a WSGI application (werkzeug
 ``Request``/``Response``) that can be mounted anywhere, and ``SSMIncidentsHTTPServer`` serves it
 with werkzeug's threaded server and a request handler that adds what werkzeug's development
 handler lacks: keep-alive, strict body framing, bounded headers, a deadline per request and a cap
-on connections. AWS operations go to ``responses.handle``, the dispatcher the in-process mock
+on connections. Each AWS request goes to the service it names (``services.service_for``: host,
+``X-Amz-Target``, SigV4 scope) and through ``core.dispatch``, the dispatcher the in-process mock
 uses, so both modes answer alike.
 
 Who may call: only requests naming a loopback host (or a name the user allows), never a
@@ -20,16 +21,20 @@ JSON ``Content-Type``, which no simple cross-site request can send):
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import importlib.util
 import io
 import logging
+import os
 import re
 import select
+import signal
 import socket
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from email.utils import formatdate
 from http import HTTPStatus
@@ -40,18 +45,19 @@ from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 from werkzeug.wrappers import Request as WSGIRequest
 from werkzeug.wrappers import Response as WSGIResponse
 
+from . import seam
 from .config import settings
 from .core.context import credential_scope
+from .core.dispatch import Service, dispatch
 from .core.exceptions import InternalServerException, ValidationException
 from .core.hosts import host_name, is_loopback
 from .core.wire import codec
 from .core.wire.http import MAX_BODY_BYTES, Request, Response, split_url
+from .core.wire.model import dns_suffixes
+from .services import served, service_for
 from .snapshot import dump_state, reset_state
-from .ssm_incidents import SPEC
-from .ssm_incidents.responses import SERVICE, dispatch
+from .ssm_incidents.responses import SERVICE
 
-ENDPOINT_HOST = SPEC.endpoint_host
-SERVICE_NAME = SPEC.name
 render_error = SERVICE.protocol.render_error
 
 if TYPE_CHECKING:
@@ -82,7 +88,6 @@ _JSON_TYPE = re.compile(r"^application/(?:[\w.+-]*\+)?(?:x-amz-)?json(?:-[\d.]+)
 _FIELD_LINE = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+:")  # a header name, no space before the colon
 _DIGITS = re.compile(r"[0-9]{1,19}")
 _CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
-_AWS_HOST = re.compile(ENDPOINT_HOST)
 
 # What the AWS SDK for JavaScript sends from a page (and this mock's own headers).
 CORS_ALLOW_HEADERS = (
@@ -109,8 +114,8 @@ def _json_response(status: int, error_type: str | None, payload: Any) -> Respons
     return status, headers, codec.encode(payload)
 
 
-def _validation_error(message: str) -> Response:
-    return render_error(None, ValidationException(message))
+def _validation_error(message: str, service: Service = SERVICE) -> Response:
+    return service.protocol.render_error(None, ValidationException(message))
 
 
 def _access_denied(message: str) -> Response:
@@ -126,7 +131,7 @@ def control_response(method: str, path: str) -> Response:
         if method != "POST":
             return _json_response(405, "UnknownOperationException", {"message": f"Use POST {path} to reset."})
         reset_state()
-        return _json_response(200, None, {"status": "ok", "message": "All ssm-incidents state was reset."})
+        return _json_response(200, None, {"status": "ok", "message": "All Incident Manager state was reset."})
     if path == CONTROL_PREFIX + "state":
         if method != "GET":
             return _json_response(405, "UnknownOperationException", {"message": f"Use GET {path}."})
@@ -141,13 +146,22 @@ def _control_path_known(path: str) -> bool:
 # --- request checks -----------------------------------------------------------------------------
 
 
-def foreign_service(headers: Mapping[str, str]) -> str | None:
-    """The service a SigV4-signed request names when it is not ssm-incidents, else None."""
-    _, _, service = credential_scope(headers.get("Authorization") or "")
-    return None if service is None or service == SERVICE_NAME else service
+def unknown_service(headers: Mapping[str, str]) -> Response:
+    """The answer to a request for a service not served here (signed for it, or naming its target)."""
+    _, _, signed_for = credential_scope(headers.get("Authorization") or "")
+    named = f"signed for '{signed_for[:100]}'" if signed_for else "for another service"
+    target = headers.get("X-Amz-Target")
+    if target:
+        named += f" (X-Amz-Target '{target[:100]}')"
+    names = " and ".join(service.spec.name for service in served())
+    message = (
+        f"This endpoint serves {names} only; the request is {named}. "
+        "Run 'ssm-incidents-mock moto-server' to serve Incident Manager next to moto's services."
+    )
+    return _json_response(400, "UnknownServiceException", {"__type": "UnknownServiceException", "message": message})
 
 
-def content_type_error(headers: Mapping[str, str]) -> Response | None:
+def content_type_error(headers: Mapping[str, str], service: Service) -> Response | None:
     """A body must be JSON; a body without Content-Type is read as JSON too."""
     content_type = headers.get("Content-Type")
     if not content_type:
@@ -155,16 +169,23 @@ def content_type_error(headers: Mapping[str, str]) -> Response | None:
     media_type = content_type.split(";", 1)[0].strip().lower()
     if _JSON_TYPE.match(media_type):
         return None
-    return _validation_error(f"Unsupported Content-Type '{media_type}': ssm-incidents accepts application/json bodies.")
+    message = f"Unsupported Content-Type '{media_type}': {service.spec.name} accepts JSON bodies."
+    return _validation_error(message, service)
 
 
 class AccessPolicy:
     """Which hosts and browser origins may use the server (see docs/reliability.md)."""
 
     def __init__(
-        self, allowed_hosts: Iterable[str] = (), cors_origins: Iterable[str] = (), bound_host: str = ""
+        self,
+        allowed_hosts: Iterable[str] = (),
+        cors_origins: Iterable[str] = (),
+        bound_host: str = "",
+        any_aws_host: bool = False,
     ) -> None:
+        """``any_aws_host``: every AWS endpoint name is allowed (moto's server), not only the served services'."""
         hosts = {h.strip().lower().rstrip(".") for h in allowed_hosts if h.strip()}
+        self.aws_suffixes = tuple("." + suffix for suffix in dns_suffixes()) if any_aws_host else ()
         bound = host_name(bound_host) if bound_host else None
         if bound and bound not in ("0.0.0.0", "::"):
             hosts.add(bound)  # the address the server listens on, as clients name it
@@ -181,7 +202,8 @@ class AccessPolicy:
             or is_loopback(name)
             or name in self.hosts
             or name.endswith(self.domains)
-            or _AWS_HOST.fullmatch(name) is not None
+            or name.endswith(self.aws_suffixes)
+            or any(service.host_pattern.fullmatch(name) for service in served())
         )
 
     def cors_allowed(self, origin: str) -> bool:
@@ -203,6 +225,40 @@ def _raw_target(environ: WSGIEnvironment) -> tuple[str, str]:
     return path, query
 
 
+def check_access(policy: AccessPolicy, environ: WSGIEnvironment) -> tuple[Response | None, str | None]:
+    """An answer refusing the request (or None), and the origin to answer with CORS headers."""
+    host = environ.get("HTTP_HOST")
+    if host is None and environ.get("SERVER_PROTOCOL") != "HTTP/1.0":  # HTTP/1.1 requires it (RFC 9112)
+        return _validation_error("An HTTP/1.1 request must carry a Host header."), None
+    if host is not None:  # only HTTP/1.0 clients may omit it, and browsers never do
+        name = host_name(host)
+        if name is None:
+            return _validation_error(f"Invalid Host header '{host[:200]}'."), None
+        if not policy.host_allowed(name):
+            return _access_denied(
+                f"Host '{name[:200]}' is not allowed: this server answers loopback names only. "
+                f"Start it with --allow-host {name[:200]} (or allowed_hosts=[...]) to allow this name."
+            ), None
+    origin = environ.get("HTTP_ORIGIN")
+    fetch_site = environ.get("HTTP_SEC_FETCH_SITE", "")
+    if origin is not None:
+        if host is not None and origin.lower() == f"{environ.get('wsgi.url_scheme', 'http')}://{host.lower()}":
+            return None, None  # same origin: a page served by this server
+        if policy.cors_allowed(origin):
+            return None, origin
+        return _access_denied(
+            f"Cross-origin request from '{origin[:200]}' refused. Start the server with "
+            f"--cors-origin {origin[:200]} (or cors_origins=[...]) to let that page call it."
+        ), None
+    if fetch_site in ("cross-site", "same-site"):
+        navigation = (
+            environ.get("REQUEST_METHOD") in ("GET", "HEAD") and environ.get("HTTP_SEC_FETCH_MODE") == "navigate"
+        )
+        if not navigation:
+            return _access_denied("Cross-site browser requests are refused."), None
+    return None, None
+
+
 class SSMIncidentsApp:
     """The server as a WSGI application: access checks, control endpoints, the dashboard, AWS operations."""
 
@@ -216,7 +272,7 @@ class SSMIncidentsApp:
         path, query = _raw_target(environ)
         cors_origin: str | None = None
         try:
-            denied, cors_origin = self._check_access(request, environ)
+            denied, cors_origin = check_access(self.policy, environ)
             if denied is not None:
                 answer: Response | WSGIResponse = denied
             else:
@@ -232,35 +288,6 @@ class SSMIncidentsApp:
         if log.isEnabledFor(logging.INFO):
             _log_request(request, path, response.status_code, started)
         return response(environ, start_response)
-
-    def _check_access(self, request: WSGIRequest, environ: WSGIEnvironment) -> tuple[Response | None, str | None]:
-        """An answer refusing the request (or None), and the origin to answer with CORS headers."""
-        host = environ.get("HTTP_HOST")
-        if host is not None:  # only HTTP/1.0 clients omit it, and browsers never do
-            name = host_name(host)
-            if name is None:
-                return _validation_error(f"Invalid Host header '{host[:200]}'."), None
-            if not self.policy.host_allowed(name):
-                return _access_denied(
-                    f"Host '{name[:200]}' is not allowed: this server answers loopback names only. "
-                    f"Start it with --allow-host {name[:200]} (or allowed_hosts=[...]) to allow this name."
-                ), None
-        origin = environ.get("HTTP_ORIGIN")
-        fetch_site = environ.get("HTTP_SEC_FETCH_SITE", "")
-        if origin is not None:
-            if host is not None and origin.lower() == "http://" + host.lower():
-                return None, None  # same origin: a page served by this server
-            if self.policy.cors_allowed(origin):
-                return None, origin
-            return _access_denied(
-                f"Cross-origin request from '{origin[:200]}' refused. Start the server with "
-                f"--cors-origin {origin[:200]} (or cors_origins=[...]) to let that page call it."
-            ), None
-        if fetch_site in ("cross-site", "same-site"):
-            navigation = request.method in ("GET", "HEAD") and environ.get("HTTP_SEC_FETCH_MODE") == "navigate"
-            if not navigation:
-                return _access_denied("Cross-site browser requests are refused."), None
-        return None, None
 
     def _answer(self, request: WSGIRequest, path: str, query: str, cors_origin: str | None) -> Response | WSGIResponse:
         method = request.method
@@ -278,29 +305,24 @@ class SSMIncidentsApp:
                 return _json_response(404, "UnknownOperationException", {"message": "The dashboard is not installed."})
         if path.startswith(CONTROL_PREFIX) or path == MOTO_RESET_PATH:
             return self._control(request, path)
+        host = headers.get("Host") or ""
+        service = service_for(host, headers)
+        if service is None:
+            return unknown_service(headers)
         body = request.get_data(cache=False)  # the handler has framed and bounded it
         if len(body) > MAX_BODY_BYTES:
-            return _validation_error(f"Request body exceeds the maximum size of {MAX_BODY_BYTES} bytes.")
+            return _validation_error(f"Request body exceeds the maximum size of {MAX_BODY_BYTES} bytes.", service)
         if not headers.get("Authorization") and "X-Amz-Signature=" not in query:
-            return _json_response(
-                403, "MissingAuthenticationTokenException", {"message": "Missing Authentication Token"}
+            return service.protocol.render_auth_error(
+                "MissingAuthenticationTokenException", "Missing Authentication Token"
             )
         if "%" in path and _BAD_PERCENT.search(path):  # invalid UTF-8 after decoding is caught by the parser
-            return _validation_error("The request URI is not valid percent-encoded UTF-8.")
-        service = foreign_service(headers)
-        if service is not None:
-            message = (
-                f"This endpoint serves {SERVICE_NAME} only; the request is signed for '{service}'. "
-                "Run 'ssm-incidents-mock moto-server' to serve ssm-incidents next to moto's services."
-            )
-            return _json_response(
-                400, "UnknownServiceException", {"__type": "UnknownServiceException", "message": message}
-            )
+            return _validation_error("The request URI is not valid percent-encoded UTF-8.", service)
         if body:
-            error = content_type_error(headers)
+            error = content_type_error(headers, service)
             if error is not None:
                 return error
-        return dispatch(Request(method, path, query, headers, body), headers.get("Host") or "")
+        return dispatch(service, Request(method, path, query, headers, body), host)
 
     def _control(self, request: WSGIRequest, path: str) -> Response:
         if _control_path_known(path) and CONTROL_HEADER not in request.headers:
@@ -341,6 +363,21 @@ class SSMIncidentsApp:
         return self._dashboard
 
 
+class AccessGuard:
+    """The access policy in front of another WSGI application (moto's server): refused requests never reach it."""
+
+    def __init__(self, app: WSGIApplication, policy: AccessPolicy) -> None:
+        self.app = app
+        self.policy = policy
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        denied, _ = check_access(self.policy, environ)
+        if denied is None:
+            return self.app(environ, start_response)
+        status, headers, body = denied
+        return WSGIResponse(body, status, headers)(environ, start_response)
+
+
 def make_app(
     allowed_hosts: Iterable[str] = (), cors_origins: Iterable[str] = (), bound_host: str = ""
 ) -> WSGIApplication:
@@ -352,23 +389,36 @@ def _log_request(request: WSGIRequest, path: str, status: int, started: float) -
     """One INFO line: operation, account, status, latency (the time comes from the log format)."""
     from .core.context import RequestContext
 
-    routed = SPEC.route(request.method, path)
-    operation = routed[0].name if routed is not None else "-"
-    try:
-        headers = cast("Mapping[str, str]", request.headers)
-        account = RequestContext.from_request(headers.get("Host") or "", headers, SERVICE.host_pattern).account_id
-    except Exception:
-        account = "-"
+    headers = cast("Mapping[str, str]", request.headers)
+    host = headers.get("Host") or ""
+    service = service_for(host, headers)
+    operation = account = "-"
+    if service is not None:
+        try:
+            operation = service.protocol.route(Request(request.method, path, "", headers, b""))[0].name
+        except Exception:
+            pass
+        try:
+            account = RequestContext.from_request(host, headers, service.host_pattern).account_id
+        except Exception:
+            pass
     elapsed = (time.perf_counter() - started) * 1000
     log.info(
         "%s %s operation=%s account=%s status=%d latency=%.1fms",
-        request.method,
-        path[:200],
+        printable(request.method[:20]),
+        printable(path[:200]),
         operation,
         account,
         status,
         elapsed,
     )
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal: control characters (C0, DEL, C1) and other unprintables as escapes."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def enable_request_log(stream: Any = None) -> None:
@@ -704,10 +754,10 @@ class RequestHandler(WSGIRequestHandler):
         pass  # the app logs each request (logger ssm_incidents_mock.server)
 
     def log_error(self, format: str, *args: Any) -> None:
-        log.debug(format, *args)
+        self.log_message(format, *args)
 
     def log_message(self, format: str, *args: Any) -> None:
-        log.debug(format, *args)
+        log.debug(format, *(printable(arg) if isinstance(arg, str) else arg for arg in args))
 
 
 _FRAMING_HEADERS = frozenset({"content-length", "connection", "transfer-encoding", "date"})
@@ -772,7 +822,8 @@ class SSMIncidentsHTTPServer(ThreadedWSGIServer):
         self.write_timeout = write_timeout
         self.closing = False
         self._connections: set[socket.socket] = set()
-        self._slots = threading.Condition()
+        self._waiting: deque[tuple[float, socket.socket, Any]] = deque()  # (until, connection, address)
+        self._slots = threading.Lock()
         if app is None:
             app = make_app(allowed_hosts, cors_origins, bound_host=host)
         try:
@@ -798,16 +849,45 @@ class SSMIncidentsHTTPServer(ThreadedWSGIServer):
         return len(self._connections) * 4 >= self.max_connections * 3
 
     def process_request(self, request: Any, client_address: Any) -> None:
+        """Serve a new connection in a thread of its own, or let it wait for a free slot.
+
+        A waiting connection never holds up the accept loop: each waits up to 2 s of its own,
+        however many wait (``service_actions`` admits or refuses them).
+        """
         with self._slots:
-            if len(self._connections) >= self.max_connections:
-                self._slots.wait_for(lambda: len(self._connections) < self.max_connections, _CROWD_WAIT_SECONDS)
-            if len(self._connections) >= self.max_connections:
-                self._refuse(request)
+            admitted = len(self._connections) < self.max_connections
+            if admitted:
+                self._connections.add(request)
+            elif len(self._waiting) < self.max_connections:
+                self._waiting.append((time.monotonic() + _CROWD_WAIT_SECONDS, request, client_address))
                 return
-            self._connections.add(request)
-        super().process_request(request, client_address)
+        if admitted:
+            super().process_request(request, client_address)
+        else:  # as many wait as may be served: refuse at once
+            self._refuse(request)
+
+    def service_actions(self) -> None:
+        """Between accepts (at least every poll interval): admit waiting connections to free slots, in
+        arrival order, and refuse those that waited their 2 s."""
+        if not self._waiting:
+            return
+        admitted: list[tuple[Any, Any]] = []
+        expired: list[Any] = []
+        now = time.monotonic()
+        with self._slots:
+            while self._waiting and len(self._connections) < self.max_connections:
+                _, request, client_address = self._waiting.popleft()
+                self._connections.add(request)
+                admitted.append((request, client_address))
+            while self._waiting and self._waiting[0][0] <= now:
+                expired.append(self._waiting.popleft()[1])
+        for request in expired:
+            self._refuse(request)
+        for request, client_address in admitted:
+            super().process_request(request, client_address)
 
     def _refuse(self, request: socket.socket) -> None:
+        """503 and close: the cap is reached."""
         body = b'{"message":"The mock server has too many open connections; retry shortly."}'
         head = (
             "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
@@ -824,7 +904,6 @@ class SSMIncidentsHTTPServer(ThreadedWSGIServer):
     def shutdown_request(self, request: Any) -> None:
         with self._slots:
             self._connections.discard(request)
-            self._slots.notify()
         super().shutdown_request(request)
 
     def close_connections(self) -> None:
@@ -832,6 +911,10 @@ class SSMIncidentsHTTPServer(ThreadedWSGIServer):
         self.closing = True
         with self._slots:
             connections = list(self._connections)
+            waiting = [request for _, request, _ in self._waiting]
+            self._waiting.clear()
+        for request in waiting:
+            super().shutdown_request(request)
         for connection in connections:
             try:
                 connection.shutdown(socket.SHUT_RDWR)
@@ -963,8 +1046,6 @@ def serve(
     cors_origins: Iterable[str] = (),
 ) -> int:
     """Run in the foreground until SIGINT or SIGTERM; prints the endpoint URL first. Returns the exit code."""
-    import signal
-
     try:
         server = make_server(host, port, verbose=verbose, allowed_hosts=allowed_hosts, cors_origins=cors_origins)
     except OSError as error:
@@ -972,34 +1053,95 @@ def serve(
         return 1
     if strict is not None:  # None: the environment decides (strict unless SSM_INCIDENTS_MOCK_STRICT=false)
         settings.push_strict(strict)  # held for the life of the process
+    _announce("ssm-incidents and ssm-contacts", server.url, host)
+    serve_until_signalled(server, server.close_connections)
+    print("ssm-incidents-mock: stopped", flush=True)
+    return 0
 
-    def _interrupt(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    print(f"ssm-incidents-mock: serving ssm-incidents on {server.url} (Ctrl+C to stop)", flush=True)
+def _announce(what: str, url: str, host: str) -> None:
+    print(f"ssm-incidents-mock: serving {what} on {url} (Ctrl+C to stop)", flush=True)
     if not is_loopback(host_name(host) or ""):
         print(
             "ssm-incidents-mock: warning: listening beyond loopback; the server has no authentication "
             "(clients must name it by a loopback or --allow-host name)",
             flush=True,
         )
+
+
+def serve_until_signalled(server: Any, close_connections: Callable[[], None] | None = None) -> None:
+    """Serve in a thread until SIGINT or SIGTERM, then stop: shut the accept loop, end open connections.
+
+    The signals only set a flag that this (main) thread polls: no exception is raised into the accept
+    loop or into the stop itself, so a second Ctrl+C, or a signal while a connection is accepted,
+    interrupts nothing and prints no traceback.
+    """
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: Any) -> None:
+        stop.set()
+
+    previous = {number: signal.signal(number, request_stop) for number in (signal.SIGINT, signal.SIGTERM)}
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.5}, name="ssm-incidents-mock-server", daemon=True
+    )
+    thread.start()
     try:
-        server.serve_forever(poll_interval=0.5)
-    except KeyboardInterrupt:
-        pass
+        while thread.is_alive() and not stop.wait(0.5):
+            pass
+        server.shutdown()
+        if close_connections is not None:
+            close_connections()
+        thread.join(timeout=10)
     finally:
-        signal.signal(signal.SIGTERM, previous)
-        server.close_connections()
-        server.server_close()
-    print("ssm-incidents-mock: stopped", flush=True)
-    return 0
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _moto_parser() -> argparse.ArgumentParser:
+    """``moto_server``'s options, and the access options of ``ssm-incidents-mock server``."""
+    parser = argparse.ArgumentParser(
+        prog="ssm-incidents-mock moto-server",
+        description="moto's server with ssm-incidents and ssm-contacts, behind this package's access checks.",
+    )
+    parser.add_argument("-H", "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; no auth!)")
+    parser.add_argument(
+        "-p", "--port", type=int, default=int(os.environ.get("MOTO_PORT", 5000)), help="port to bind (default 5000)"
+    )
+    parser.add_argument("-r", "--reload", action="store_true", help="reload the server when a file changes")
+    parser.add_argument("-s", "--ssl", action="store_true", help="serve HTTPS with a generated certificate")
+    parser.add_argument("-c", "--ssl-cert", help="path to an SSL certificate")
+    parser.add_argument("-k", "--ssl-key", help="path to the SSL private key")
+    add_access_options(parser)
+    return parser
+
+
+def add_access_options(parser: argparse.ArgumentParser) -> None:
+    """``--allow-host`` and ``--cors-origin``, shared by both commands."""
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests naming this host (repeatable; '.example.com' allows subdomains, '*' any name)",
+    )
+    parser.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="let pages of this origin (e.g. http://localhost:3000) call the server from a browser (repeatable)",
+    )
 
 
 def serve_with_moto(argv: list[str]) -> int:
-    """Run moto's own server (same arguments as ``moto_server``) with ssm-incidents registered into it."""
+    """Run moto's own server (``moto_server``'s arguments) with both services, behind the access policy."""
+    options = _moto_parser().parse_args(argv)
+    from .mock import register
+
+    register()
     try:
-        from moto.server import main as moto_main
+        moto_app, handler = seam.moto_server_app()
     except ImportError as error:  # flask and flask-cors come with moto's "server" extra
         missing = getattr(error, "name", None) or str(error)
         print(
@@ -1008,12 +1150,39 @@ def serve_with_moto(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 1
+    from werkzeug.serving import run_simple
 
-    from .mock import register
-
-    register()
-    moto_main(argv)
+    policy = AccessPolicy(options.allow_host, options.cors_origin, bound_host=options.host, any_aws_host=True)
+    app = AccessGuard(moto_app, policy)
+    ssl_context: Any = (options.ssl_cert, options.ssl_key) if options.ssl_cert and options.ssl_key else None
+    if ssl_context is None and options.ssl:
+        ssl_context = "adhoc"
+    if options.reload:  # werkzeug's reloader runs the server in a child process it restarts
+        os.environ.setdefault("MOTO_PORT", str(options.port))
+        run_simple(
+            options.host,
+            options.port,
+            app,
+            threaded=True,
+            use_reloader=True,
+            ssl_context=ssl_context,
+            request_handler=handler,
+        )
+        return 0
+    server = ThreadedWSGIServer(options.host, options.port, app, handler, ssl_context=ssl_context)
+    server.block_on_close = False  # idle keep-alive connections must not hold up the stop
+    os.environ.setdefault("MOTO_PORT", str(server.port))  # what moto_server sets: moto builds some URLs with it
+    scheme = "https" if ssl_context is not None else "http"
+    _announce(
+        "moto with ssm-incidents and ssm-contacts", f"{scheme}://{_url_host(options.host)}:{server.port}", options.host
+    )
+    serve_until_signalled(server)
+    print("ssm-incidents-mock: stopped", flush=True)
     return 0
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
 
 
 __all__ = [
@@ -1021,6 +1190,7 @@ __all__ = [
     "CONTROL_PREFIX",
     "DEFAULT_HOST",
     "DEFAULT_PORT",
+    "AccessGuard",
     "AccessPolicy",
     "SSMIncidentsApp",
     "SSMIncidentsHTTPServer",

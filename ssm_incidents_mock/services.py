@@ -28,7 +28,8 @@ def service_for(host: str, headers: Mapping[str, str]) -> Service | None:
     """The service a request is for: by its AWS host, else its ``X-Amz-Target``, else its SigV4 scope.
 
     A request naming none of them (an unsigned rest-json call to a loopback server) is ssm-incidents';
-    a request signed for another service is None.
+    a target of no service here is its signature's service (which answers an unknown operation);
+    a request signed for another service, or unsigned with a foreign target, is None.
     """
     name = host_name(host) or ""
     services = served()
@@ -38,10 +39,12 @@ def service_for(host: str, headers: Mapping[str, str]) -> Service | None:
     target = headers.get("X-Amz-Target") or headers.get("x-amz-target")
     if target:
         prefix = target.split(".", 1)[0]
-        return next((s for s in services if s.spec.target_prefix == prefix), None)
+        named = next((s for s in services if s.spec.target_prefix == prefix), None)
+        if named is not None:
+            return named
     authorization = headers.get("Authorization") or headers.get("authorization")
     if authorization:
         _, _, signed_for = credential_scope(authorization)
         if signed_for is not None:
             return next((s for s in services if s.spec.signing_name == signed_for), None)
-    return services[0]
+    return None if target else services[0]

@@ -29,12 +29,25 @@ def reset_state() -> None:
 
 
 def dump_state() -> dict[str, Any]:
-    """A read-only JSON view of all state: ``{account: {partition: {...}}}``, rendered as the API does."""
+    """A read-only JSON view of all state, rendered as the API does: ssm-incidents'
+    ``{account: {partition: {...}}}`` and, under ``contacts``, ssm-contacts' ``{account: {region: {...}}}``."""
     accounts: dict[str, Any] = {}
     for account_id, per_partition in list(ssmincidents_backends.items()):
         for partition, backend in list(per_partition.items()):
             accounts.setdefault(account_id, {})[partition] = dump_backend(backend)
-    return {"service": SPEC.name, "accounts": accounts}
+    return {"service": SPEC.name, "accounts": accounts, "contacts": dump_contacts()}
+
+
+def dump_contacts() -> dict[str, Any]:
+    """ssm-contacts' part of the dump: ``{"service": ..., "accounts": {account: {region: {...}}}}``."""
+    from .ssm_contacts.models import ssmcontacts_backends
+
+    accounts: dict[str, Any] = {}
+    for account_id, per_region in list(ssmcontacts_backends.items()):
+        for region, backend in list(per_region.items()):
+            if backend.contacts or backend.rotations or backend.engagements:
+                accounts.setdefault(account_id, {})[region] = _dump_contacts_backend(backend)
+    return {"service": "ssm-contacts", "accounts": accounts}
 
 
 def _render(operation: str, member: str | None, value: Any) -> Any:
@@ -90,3 +103,56 @@ def dump_backend(backend: SSMIncidentsBackend) -> dict[str, Any]:
         "incidentRecords": incident_entries,
         "tags": tags,
     }
+
+
+def _contacts_render(operation: str, record: Any) -> dict[str, Any]:
+    from .ssm_contacts import SPEC as CONTACTS
+
+    op = CONTACTS.operations[operation]
+    assert op.render is not None
+    rendered: dict[str, Any] = op.render(op.output(record))
+    return rendered
+
+
+def _contact_entry(contact: Any) -> dict[str, Any]:
+    entry = _contacts_render("GetContact", contact)
+    entry["ContactChannels"] = [_contacts_render("GetContactChannel", c) for c in contact.channels.values()]
+    if contact.policy:
+        entry["Policy"] = contact.policy
+    return entry
+
+
+def _rotation_entry(rotation: Any) -> dict[str, Any]:
+    entry = _contacts_render("GetRotation", rotation)
+    entry["Overrides"] = [_contacts_render("GetRotationOverride", o) for o in rotation.overrides.values()]
+    return entry
+
+
+def _engagement_entry(engagement: Any) -> dict[str, Any]:
+    entry = _contacts_render("DescribeEngagement", engagement)
+    entry["Pages"] = [_contacts_render("DescribePage", page) for page in engagement.pages]
+    return entry
+
+
+def _dump_contacts_backend(backend: Any) -> dict[str, Any]:
+    """One account and region of ssm-contacts, brought up to the current time and rendered in batches."""
+    lock = backend.lock
+    with lock:
+        backend.settle()  # what any read does first: the stages due by now have fired
+        contacts = list(backend.contacts.values())
+        rotations = list(backend.rotations.values())
+        engagements = list(backend.engagements.values())
+        tagged = list(backend.tags.items())
+    entries: dict[str, list[dict[str, Any]]] = {"Contacts": [], "Rotations": [], "Engagements": []}
+    for batch in _batches(contacts):
+        with lock:
+            entries["Contacts"].extend(_contact_entry(contact) for contact in batch)
+    for rotation_batch in _batches(rotations):
+        with lock:
+            entries["Rotations"].extend(_rotation_entry(rotation) for rotation in rotation_batch)
+    for engagement_batch in _batches(engagements):
+        with lock:
+            entries["Engagements"].extend(_engagement_entry(engagement) for engagement in engagement_batch)
+    with lock:
+        tags = {arn: dict(resource_tags) for arn, resource_tags in tagged}
+    return {**entries, "Tags": tags}

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import seam
+from . import iam
 from .calls import CALLS, Call
 from .context import RequestContext
 from .exceptions import ConflictException, InternalServerException, ServiceError, ValidationException
@@ -58,9 +59,13 @@ class Service:
         """The backend the call runs on (the caller's own unless the service shares resources)."""
         raise NotImplementedError
 
+    def resources(self, op: OperationSpec, params: dict[str, Any]) -> list[str]:
+        """The ARNs IAM checks the call on (``*`` for operations without a resource type)."""
+        raise NotImplementedError
+
     def authorize(self, principal: Any, ctx: RequestContext, op: OperationSpec, params: dict[str, Any]) -> None:
         """moto's IAM decision for the call (only while IAM enforcement is on)."""
-        raise NotImplementedError
+        iam.authorize(principal, ctx, f"{self.spec.signing_name}:{op.name}", self.resources(op, params))
 
 
 class _Seen:

@@ -208,6 +208,15 @@ class Rotation:
         self.seq = seq
         self.overrides: dict[str, RotationOverride] = {}
 
+    def as_input(self) -> dict[str, Any]:
+        """The rotation as the shift engine takes it (with the window and the overrides)."""
+        return {
+            "contact_ids": self.contact_ids,
+            "start_time": self.start_time,
+            "time_zone_id": self.time_zone_id,
+            "recurrence": self.recurrence,
+        }
+
     def overrides_between(self, start: float, end: float) -> list[RotationOverride]:
         """The overrides overlapping ``[start, end)``, oldest first."""
         return [o for o in self.overrides.values() if o.start_time < end and o.end_time > start]

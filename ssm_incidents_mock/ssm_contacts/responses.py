@@ -10,7 +10,6 @@ from ..core.dispatch import Service, Target
 from ..core.dispatch import dispatch as dispatch_to
 from ..core.wire.http import Request, Response, split_url
 from ..core.wire.model import OperationSpec
-from ..ssm_incidents import access
 from . import SPEC
 from .exceptions import ValidationException
 from .models import contacts_backend
@@ -25,9 +24,9 @@ class SSMContactsService(Service):
             raise ValidationException(f"Incident Manager Contacts is not available in the region {ctx.region}.")
         return Target(backend)
 
-    def authorize(self, principal: Any, ctx: RequestContext, op: OperationSpec, params: dict[str, Any]) -> None:
+    def resources(self, op: OperationSpec, params: dict[str, Any]) -> list[str]:
         arns = [value for value in params.values() if isinstance(value, str) and value.startswith("arn:")]
-        access.authorize(principal, ctx, op.name, arns[:1] or ["*"], service="ssm-contacts")
+        return arns[:1] or ["*"]
 
 
 SERVICE = SSMContactsService(SPEC)

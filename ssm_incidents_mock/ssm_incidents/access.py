@@ -1,4 +1,4 @@
-"""Who may do what: the resources of each operation, IAM checks and sharing by resource policy.
+"""Who may do what in ssm-incidents: the resources of each operation and sharing by resource policy.
 
 A response plan is shared with another account when one of its resource policies names that
 account's principal (AWS RAM creates such a policy). The consumer then uses the plan and the
@@ -10,13 +10,10 @@ first, and only a foreign one costs a policy evaluation.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .. import seam
-from . import policies
-from .exceptions import AccessDeniedException, ValidationException
+from ..core import iam
+from .exceptions import AccessDeniedException
 
 if TYPE_CHECKING:
     from ..core.context import RequestContext
@@ -80,7 +77,6 @@ SHAREABLE = frozenset(
 )
 
 _RECORD_ARN = re.compile(r"^(arn:[^:]+:ssm-incidents:[^:]*:[^:]*:)incident-record/([^/]+)/[^/]+$")
-_ROLE_SESSION = re.compile(r"^arn:([^:]+):sts::(\d{12}):assumed-role/([^/]+)/[^/]+$")
 
 
 def plan_of_record(arn: str) -> str | None:
@@ -117,16 +113,9 @@ def foreign_owner(operation: str, params: dict[str, Any], account_id: str) -> st
     return str(parts[4])
 
 
-def denied(ctx: RequestContext, action: str, resource: str, reason: str) -> AccessDeniedException:
-    """``action`` is ``<service>:<Operation>``."""
-    return AccessDeniedException(
-        f"User: {ctx.caller_arn} is not authorized to perform: {action} on resource: {resource} {reason}"
-    )
-
-
 def no_resource_policy(ctx: RequestContext, operation: str, resource: str) -> AccessDeniedException:
     action = f"ssm-incidents:{operation}"
-    return denied(ctx, action, resource, f"because no resource-based policy allows the {action} action")
+    return iam.denied(ctx, action, resource, f"because no resource-based policy allows the {action} action")
 
 
 def check_shared(ctx: RequestContext, plans: dict[str, ResponsePlan], operation: str, arn: str) -> None:
@@ -144,111 +133,4 @@ def check_shared(ctx: RequestContext, plans: dict[str, ResponsePlan], operation:
 
 def plan_allows(plan: ResponsePlan, ctx: RequestContext, operation: str, resource: str) -> bool:
     documents = tuple(p.policy_document for p in plan.policies.values())
-    return policies_allow(documents, ctx.caller_arn, ctx.account_id, f"ssm-incidents:{operation}", resource)
-
-
-@lru_cache(maxsize=4096)
-def policies_allow(documents: tuple[str, ...], caller: str, account_id: str, action: str, resource: str) -> bool:
-    """Whether any statement of the resource policies grants ``caller`` the action on the resource."""
-    forms = caller_forms(caller, account_id)
-    context = {"aws:principalaccount": account_id, "aws:principalarn": caller}
-    action = action.lower()
-    return any(
-        _grants(statement, forms, context, action, resource)
-        for document in documents
-        for statement in _statements(document)
-    )
-
-
-def caller_forms(caller: str, account_id: str) -> frozenset[str]:
-    """The Principal values that name this caller: its ARN, its account (id or root ARN), its role."""
-    partition = caller.split(":", 2)[1] if caller.startswith("arn:") else "aws"
-    forms = {caller, account_id, f"arn:{partition}:iam::{account_id}:root"}
-    session = _ROLE_SESSION.match(caller)
-    if session is not None:
-        forms.add(f"arn:{session.group(1)}:iam::{session.group(2)}:role/{session.group(3)}")
-    return frozenset(forms)
-
-
-def _statements(document: str) -> tuple[policies.Statement, ...]:
-    """A stored document's statements; one that does not parse (PutResourcePolicy stores none) grants nothing."""
-    try:
-        return policies.parse(document)
-    except ValidationException:
-        return ()
-
-
-def _names(principals: tuple[str, ...], forms: frozenset[str]) -> bool:
-    for value in principals:
-        if value == "*" or value in forms:
-            return True
-        if ":role/" in value:  # a role ARN with a path names the session of that role
-            head, _, rest = value.partition(":role/")
-            if f"{head}:role/{rest.rsplit('/', 1)[-1]}" in forms:
-                return True
-    return False
-
-
-def _grants(
-    statement: policies.Statement, forms: frozenset[str], context: dict[str, str], action: str, resource: str
-) -> bool:
-    """A statement grants only if it names the caller, its conditions hold and it covers the action and resource.
-
-    NotPrincipal and NotResource statements never grant.
-    """
-    if statement.principals is None or statement.resources is None or not _names(statement.principals, forms):
-        return False
-    if statement.conditions and not _conditions_hold(statement.conditions, context):
-        return False
-    if any(wildcard_match(a, action) for a in statement.actions) == statement.not_action:
-        return False
-    return any(wildcard_match(r, resource) for r in statement.resources)
-
-
-@lru_cache(maxsize=1024)
-def _wildcard(pattern: str) -> re.Pattern[str]:
-    return re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."), re.DOTALL)
-
-
-def wildcard_match(pattern: str, value: str) -> bool:
-    """IAM's wildcard match: ``*`` is any run of characters, ``?`` any one; every other character is itself."""
-    return pattern == value or pattern == "*" or _wildcard(pattern).fullmatch(value) is not None
-
-
-def _conditions_hold(conditions: tuple[tuple[str, str, tuple[str, ...]], ...], context: dict[str, str]) -> bool:
-    """StringEquals/StringLike (IgnoreCase, IfExists) on aws:PrincipalAccount and aws:PrincipalArn.
-
-    Any other operator or key (aws:PrincipalOrgID: the mock knows no organizations) does not hold.
-    """
-    for operator, key, values in conditions:
-        if_exists = operator.endswith("IfExists")
-        base = operator[: -len("IfExists")] if if_exists else operator
-        if base not in ("StringEquals", "StringEqualsIgnoreCase", "StringLike"):
-            return False
-        actual = context.get(key)
-        if actual is None:
-            if if_exists:
-                continue
-            return False
-        if base == "StringEquals":
-            ok = actual in values
-        elif base == "StringEqualsIgnoreCase":
-            ok = actual.lower() in (v.lower() for v in values)
-        else:
-            ok = any(wildcard_match(v, actual) for v in values)
-        if not ok:
-            return False
-    return True
-
-
-def authorize(
-    principal: Any, ctx: RequestContext, operation: str, arns: Iterable[str], service: str = "ssm-incidents"
-) -> None:
-    """The caller's identity policies must allow the action on every resource (moto's IAM on)."""
-    action = f"{service}:{operation}"
-    for resource in arns:
-        decision = seam.identity_decision(principal, action, resource, wildcard_match)
-        if decision == "DENIED":
-            raise denied(ctx, action, resource, "with an explicit deny in an identity-based policy")
-        if decision != "ALLOWED":
-            raise denied(ctx, action, resource, f"because no identity-based policy allows the {action} action")
+    return iam.policies_allow(documents, ctx.caller_arn, ctx.account_id, f"ssm-incidents:{operation}", resource)

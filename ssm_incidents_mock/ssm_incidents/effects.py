@@ -128,6 +128,30 @@ def _unreachable_topic(owner: str, record: IncidentRecord, topic: str) -> str | 
 
 # --- runbooks ----------------------------------------------------------------------------------
 
+# Amazon's own SSM documents are named "AWS" or "Amazon", a word, "-" and the rest: AWS-RestartRDSInstance,
+# AWSIncidents-CriticalIncidentRunbookTemplate, AWSSupport-..., AWSConfigRemediation-..., AWSEC2-...,
+# AWSResilienceHub-..., AmazonCloudWatch-... SSM reserves these prefixes (no account can create such a
+# document), so a name of this form is Amazon's in every account and region; moto's SSM ships none of them.
+AMAZON_OWNED = re.compile(r"(?:AWS|Amazon)[A-Za-z0-9]*-[A-Za-z0-9_.-]{1,120}")
+AMAZON_DEFAULT_VERSION = "1"
+_NUMBERED_VERSION = re.compile(r"[1-9][0-9]{0,8}")
+
+
+def automation_document(account: str, region: str, name: str, version: str | None) -> str | None:
+    """The version of the Automation document ``name`` that ``version`` means in ``account``/``region``, or None.
+
+    A document of moto's SSM counts first (so a test's own document of an Amazon name is the one used);
+    otherwise an Amazon-owned name is an Automation document whose ``$DEFAULT`` and ``$LATEST`` are
+    version 1 and which has whatever numbered version a plan asks for.
+    """
+    if seam.has_document(account, region, name):
+        return seam.automation_document(account, region, name, version)
+    if AMAZON_OWNED.fullmatch(name) is None:
+        return None
+    if version in (None, "", "$DEFAULT", "$LATEST"):
+        return AMAZON_DEFAULT_VERSION
+    return version if _NUMBERED_VERSION.fullmatch(version) else None
+
 
 def start_runbook(
     owner: str, ctx: RequestContext, record: IncidentRecord, automation: dict[str, Any]
@@ -142,9 +166,7 @@ def start_runbook(
         account = record.trigger_arn.split(":", 5)[4] or owner
         if account not in reachable_accounts(owner, record):
             return f"The runbook cannot run in the impacted account {account}: the incident does not act there."
-    version = seam.automation_document(
-        account, ctx.region, automation["documentName"], automation.get("documentVersion")
-    )
+    version = automation_document(account, ctx.region, automation["documentName"], automation.get("documentVersion"))
     if version is None:
         return NO_DOCUMENT
     involved = [

@@ -20,11 +20,12 @@ from typing import Any, TypeVar
 from moto.core.base_backend import BackendDict, BaseBackend
 
 from ..config import new_lock, settings
+from ..core import iam
 from ..core.context import RequestContext
 from ..core.ids import derived_number, random_uuid, random_uuid_value, unused, uuid_text
 from ..core.pagination import decode_token, paginate
 from ..core.wire.codec import canonical, compact, decode
-from . import effects, policies
+from . import effects
 from .exceptions import (
     ConflictException,
     ResourceNotFoundException,
@@ -33,6 +34,7 @@ from .exceptions import (
     not_found,
 )
 from .filters import parse_filters
+from .logs import EffectLog
 from .records import (
     DEFAULT_KEY,
     INCIDENT_FILTER_KEYS,
@@ -106,9 +108,9 @@ class SSMIncidentsBackend(BaseBackend):
         # (operation, clientToken) -> (digest of the validated input, the rendered answer)
         self.idempotency: dict[tuple[str, ...], tuple[str, Any]] = {}
         self.automation_executions: dict[str, AutomationExecution] = {}
-        # what Incident Manager did elsewhere (effects.py): SNS messages, engagements it would start
-        self.notifications: list[Notification] = []
-        self.engagements: list[Engagement] = []
+        # what Incident Manager did elsewhere (effects.py): SNS messages, engagements it started (bounded)
+        self.notifications: EffectLog[Notification] = EffectLog()
+        self.engagements: EffectLog[Engagement] = EffectLog()
         self.last_creation_time = 0.0
         self._seq = itertools.count(1)
 
@@ -199,6 +201,8 @@ class SSMIncidentsBackend(BaseBackend):
         self.incidents = IncidentIndex()
         self.tags.clear()
         self.idempotency.clear()  # runbook executions are SSM's data: they stay
+        self.notifications.clear()
+        self.engagements.clear()
 
     # --- replication sets -----------------------------------------------------------------
 
@@ -392,7 +396,7 @@ class SSMIncidentsBackend(BaseBackend):
 
     def put_resource_policy(self, ctx: RequestContext, resource_arn: str, policy: str) -> str:
         plan = self.plan(ctx, resource_arn)
-        policies.parse(policy)
+        iam.parse(policy)
         created = ResourcePolicy(policy, ctx.region, self.next_seq(), taken=plan.policies)
         plan.policies[created.policy_id] = created
         return created.policy_id
@@ -631,6 +635,8 @@ class SSMIncidentsBackend(BaseBackend):
             return
         self.incidents.remove(record)
         self.tags.pop(arn, None)
+        self.notifications.drop_incident(arn)
+        self.engagements.drop_incident(arn)
 
     # --- timeline events ------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from operator import attrgetter
 from typing import Any
 
 from .. import seam
+from ..config import settings
 from ..core.ids import derived_uuid, derived_value, random_hex, random_uuid, unused
 from ..core.wire.codec import canonical, compact
 from . import SPEC
@@ -62,12 +63,20 @@ def parent_opsitem_id(incident_record_arn: str) -> str:
 # --------------------------------------------------------------------------- replication set
 
 
-# moto's state manager drives the set and its regions (``set_transition`` with this model name);
-# the default is moto's usual one for slow resources: one status step per GetReplicationSet.
+# moto's state manager drives the set and its regions (``set_transition`` with this model name
+# overrides the default). The default is immediate: every change is complete on the next read, so
+# waiters pass on their first poll. With replication phases on (``settings.replication_phases``) it
+# is moto's usual one for slow resources, one status step per GetReplicationSet.
 REPLICATION_SET_MODEL = "ssmincidents::replicationset"
-REPLICATION_SET_TRANSITION = {"progression": "manual", "times": 1}
+IMMEDIATE_TRANSITION = {"progression": "immediate"}
+PHASES_TRANSITION = {"progression": "manual", "times": 1}
 _TRANSITIONS: list[tuple[str | None, str]] = [("CREATING", "ACTIVE"), ("UPDATING", "ACTIVE"), ("DELETING", "DELETED")]
-seam.register_transition(REPLICATION_SET_MODEL, REPLICATION_SET_TRANSITION)
+seam.register_transition(REPLICATION_SET_MODEL, IMMEDIATE_TRANSITION)
+
+
+def default_transition() -> dict[str, Any]:
+    """The replication set's default transition as the settings have it now."""
+    return PHASES_TRANSITION if settings.replication_phases else IMMEDIATE_TRANSITION
 
 
 class Lifecycle(seam.ManagedState):
@@ -85,6 +94,8 @@ class Lifecycle(seam.ManagedState):
 
     @property
     def current(self) -> str:
+        # the settings are read on every call: the default follows them, a user's transition still wins
+        seam.register_transition(REPLICATION_SET_MODEL, default_transition())
         return str(self.status)
 
 
@@ -101,8 +112,8 @@ class RegionInfo:
 
 class ReplicationSet:
     """The account's one replication set. ``status`` (and each region's) is what the last read showed:
-    ``observe()`` reads the lifecycles, then advances them, so with moto's default the first
-    GetReplicationSet after a change shows CREATING/UPDATING and the next one ACTIVE.
+    ``observe()`` reads the lifecycles, then advances them, so with replication phases on the first
+    GetReplicationSet after a change shows CREATING/UPDATING and the next one ACTIVE (by default, ACTIVE at once).
     """
 
     def __init__(self, arn: str, regions: dict[str, dict[str, Any]], caller: str) -> None:

@@ -46,8 +46,8 @@ class SSMIncidentsService(Service):
         arn = params[access.TARGETS[name][0]]
         return Target(backend, owner, lambda: access.check_shared(ctx, backend.response_plans, name, arn))
 
-    def authorize(self, principal: Any, ctx: RequestContext, op: OperationSpec, params: dict[str, Any]) -> None:
-        access.authorize(principal, ctx, op.name, access.resources(op.name, params))
+    def resources(self, op: OperationSpec, params: dict[str, Any]) -> list[str]:
+        return access.resources(op.name, params)
 
 
 SERVICE = SSMIncidentsService(SPEC)

@@ -15,7 +15,7 @@ from moto.utilities.utils import get_partition
 
 from .. import seam
 from ..core.context import RequestContext
-from . import SPEC, access
+from . import SPEC, access, effects
 from .exceptions import ServiceError
 from .models import SSMIncidentsBackend, ssmincidents_backends
 from .records import AutomationExecution
@@ -163,8 +163,8 @@ def _epoch(value: Any) -> float:
 def start_automation(
     account: str, region: str, name: str, version: str | None, parameters: dict[str, list[str]]
 ) -> dict[str, Any] | None:
-    """SSM StartAutomationExecution against moto's documents (moto 5.2 lacks it)."""
-    resolved = seam.automation_document(account, region, name, version)
+    """SSM StartAutomationExecution against moto's documents and Amazon's own (moto 5.2 lacks it)."""
+    resolved = effects.automation_document(account, region, name, version)
     if resolved is None:
         return None
     execution = AutomationExecution(get_partition(region), account, region, name, resolved, dict(parameters))

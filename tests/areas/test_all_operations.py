@@ -58,7 +58,7 @@ class World:
 
     def _active_replication_set(self) -> str:
         arn: str = self.client.create_replication_set(regions={"us-east-1": {}})["arn"]
-        # a new set is CREATING until a read has seen it (moto's state manager): wait like AWS callers do
+        # wait like AWS callers do (the mock's set is ACTIVE on the first poll)
         self.client.get_waiter("wait_for_replication_set_active").wait(arn=arn, WaiterConfig={"Delay": 0})
         return arn
 

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from ssm_incidents_mock import SSMIncidentsMock
-from tests.support.moto_world import create_runbook
+from tests.support.moto_world import RUNBOOK_CONTENT, aws, create_runbook, events_of_type
 
 ROLE = "arn:aws:iam::123456789012:role/runbook"
+START_FAILURE = "SSM Automation Execution Start Failure for Incident"
 RUNBOOK = "AWSIncidents-CriticalIncidentRunbookTemplate"
 EXECUTION_ARN = re.compile(
     r"arn:aws:ssm:us-east-1:123456789012:automation-execution/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -23,7 +24,7 @@ INVOLVED = "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0"
 
 
 def plan_with_runbook(client: Any, **template: Any) -> str:
-    create_runbook(RUNBOOK)  # in moto's SSM: moto preloads no AWS-owned documents
+    # an Amazon-owned document: it exists in every account and region without a test creating it
     automation = {
         "documentName": RUNBOOK,
         "documentVersion": "$DEFAULT",
@@ -135,3 +136,99 @@ def test_removing_the_action_stops_new_executions(ssm_incidents: Any) -> None:
     plan = plan_with_runbook(ssm_incidents)
     ssm_incidents.update_response_plan(arn=plan, actions=[])
     assert start(ssm_incidents, plan)[1]["automationExecutions"] == []
+
+
+# --- Amazon-owned documents ---------------------------------------------------------------------
+
+
+def plan_running(client: Any, name: str, document: str, version: str | None) -> str:
+    automation = {"documentName": document, "roleArn": ROLE}
+    if version is not None:
+        automation["documentVersion"] = version
+    arn: str = client.create_response_plan(
+        name=name, incidentTemplate={"title": "t", "impact": 3}, actions=[{"ssmAutomation": automation}]
+    )["arn"]
+    return arn
+
+
+def ran(client: Any, plan: str) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
+    """Start an incident: its ARN, the SSM executions its runbook started, and its start-failure events."""
+    arn, record = start(client, plan)
+    ssm = aws("ssm")
+    executions = [
+        ssm.get_automation_execution(AutomationExecutionId=e["ssmExecutionArn"].rsplit("/", 1)[1])[
+            "AutomationExecution"
+        ]
+        for e in record["automationExecutions"]
+    ]
+    return arn, executions, events_of_type(client, arn, START_FAILURE)
+
+
+@pytest.mark.parametrize(
+    ("document", "version", "expected"),
+    [
+        ("AWSIncidents-CriticalIncidentRunbookTemplate", "$DEFAULT", "1"),  # AWS's CLI example plan
+        ("AWS-RestartRDSInstance", None, "1"),  # the JS SDK's check
+        ("AWSSupport-TroubleshootSSH", "$LATEST", "1"),
+        ("AWSConfigRemediation-EnableCloudTrailLogFileValidation", "3", "3"),
+        ("AmazonCloudWatch-ManageAgent", "", "1"),
+    ],
+)
+def test_amazon_owned_runbooks_start_in_any_account(
+    ssm_incidents: Any, mocked_ssm_incidents: SSMIncidentsMock, document: str, version: str | None, expected: str
+) -> None:
+    arn, executions, failures = ran(ssm_incidents, plan_running(ssm_incidents, "owned", document, version))
+    assert failures == []
+    (execution,) = executions
+    assert (execution["DocumentName"], execution["DocumentVersion"]) == (document, expected)
+    assert execution["AutomationExecutionStatus"] == "InProgress"
+    (recorded,) = mocked_ssm_incidents.automation_executions()
+    assert (recorded.document_name, recorded.incident_record_arn) == (document, arn)
+
+
+def test_a_document_the_test_created_under_an_amazon_name_is_the_one_used(ssm_incidents: Any) -> None:
+    create_runbook("AWS-RestartRDSInstance")
+    aws("ssm").update_document(
+        Name="AWS-RestartRDSInstance",
+        Content=RUNBOOK_CONTENT + "# v2\n",
+        DocumentVersion="$LATEST",
+        DocumentFormat="YAML",
+    )
+    _, executions, _ = ran(ssm_incidents, plan_running(ssm_incidents, "latest", "AWS-RestartRDSInstance", "$LATEST"))
+    assert [e["DocumentVersion"] for e in executions] == ["2"]  # the test's version 2, not Amazon's version 1
+    _, executions, failures = ran(ssm_incidents, plan_running(ssm_incidents, "v3", "AWS-RestartRDSInstance", "3"))
+    assert executions == []  # the test's document has no version 3
+    assert json.loads(failures[0]["eventData"])["documentName"] == "AWS-RestartRDSInstance"
+
+
+def test_a_command_document_of_an_amazon_name_does_not_run(ssm_incidents: Any) -> None:
+    aws("ssm").create_document(
+        Name="AWS-RunMyScript", DocumentType="Command", Content=json.dumps({"schemaVersion": "2.2", "mainSteps": []})
+    )
+    _, executions, failures = ran(ssm_incidents, plan_running(ssm_incidents, "command", "AWS-RunMyScript", None))
+    assert executions == []
+    assert len(failures) == 1
+
+
+@pytest.mark.parametrize(
+    ("document", "version"),
+    [
+        ("Restart-Missing", None),  # a customer's name: only moto's SSM has it, or nothing does
+        ("AWSRestartRDSInstance", None),  # no "-" after the owner's word
+        ("aws-RestartRDSInstance", None),  # Amazon's names are capitalised
+        ("AWS-RestartRDSInstance", "latest"),  # not a version
+        ("AWS-RestartRDSInstance", "0"),
+    ],
+)
+def test_other_names_and_versions_are_start_failures(ssm_incidents: Any, document: str, version: str | None) -> None:
+    _, executions, failures = ran(ssm_incidents, plan_running(ssm_incidents, "missing", document, version))
+    assert executions == []
+    assert json.loads(failures[0]["eventData"])["errorMessage"] == "The specified document does not exist."
+
+
+def test_ssm_starts_amazon_owned_documents_too(ssm_incidents: Any) -> None:
+    ssm = aws("ssm")
+    started = ssm.start_automation_execution(DocumentName="AWS-RestartEC2Instance", Parameters={"InstanceId": ["i-1"]})
+    execution = ssm.get_automation_execution(AutomationExecutionId=started["AutomationExecutionId"])
+    assert execution["AutomationExecution"]["DocumentName"] == "AWS-RestartEC2Instance"
+    assert execution["AutomationExecution"]["Parameters"] == {"InstanceId": ["i-1"]}

@@ -41,6 +41,23 @@ def test_contacts_need_the_replication_set(clients: Any) -> None:
     assert caught.value.response["Error"]["Message"] == "Invalid value provided - Account not found for the request"
 
 
+@pytest.mark.parametrize("phases", [False, True], ids=["default", "phases"])
+def test_contacts_onboard_as_soon_as_the_set_exists(phases: bool) -> None:
+    """ssm-contacts asks for a set holding the region: ACTIVE on the waiter's first poll by default, and
+    already while CREATING with the phases on (data is not blocked by a transitional status)."""
+    with mock_ssm_incidents(replication_phases=phases):
+        incidents = boto3.client("ssm-incidents", region_name=REGION)
+        contacts = boto3.client("ssm-contacts", region_name=REGION)
+        arn = incidents.create_replication_set(regions={REGION: {}})["arn"]
+        if not phases:
+            waiter = incidents.get_waiter("wait_for_replication_set_active")
+            waiter.wait(arn=arn, WaiterConfig={"Delay": 0, "MaxAttempts": 1})
+        contact = contacts.create_contact(Alias="alice", Type="PERSONAL", Plan={"Stages": []})["ContactArn"]
+        assert contacts.get_contact(ContactId=contact)["Alias"] == "alice"
+        status = incidents.get_replication_set(arn=arn)["replicationSet"]["status"]
+        assert status == ("CREATING" if phases else "ACTIVE")
+
+
 def test_json_errors_reach_botocore_as_modeled_exceptions(clients: Any) -> None:
     incidents, contacts = clients
     incidents.create_replication_set(regions={REGION: {}})

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError, WaiterError
+from moto.moto_api import state_manager
 
+from ssm_incidents_mock import mock_ssm_incidents
+from ssm_incidents_mock.config import REPLICATION_PHASES_ENV
 from tests.support import assert_error, unchecked
 
 KEY_EAST_1 = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
 KEY_WEST_2 = "arn:aws:kms:us-west-2:123456789012:key/66666666-7777-8888-9999-000000000000"
-FAST_WAIT = {"Delay": 0, "MaxAttempts": 3}
+# One poll: a set that is not ACTIVE (or gone) on the first read fails the waiter at once instead of
+# sleeping the model's 30 s before the next poll.
+FIRST_POLL = {"Delay": 0, "MaxAttempts": 1}
+MODEL = "ssmincidents::replicationset"
+PHASES = {"progression": "manual", "times": 1}
 
 
 def create_set(client: Any, *regions: str, **region_specs: dict[str, str]) -> str:
-    """A new set, once ACTIVE: it is CREATING until a read has seen it (moto's state manager)."""
+    """A new set, which the waiter finds ACTIVE on its first poll."""
     spec: dict[str, dict[str, str]] = {region: {} for region in regions or ("us-east-1",)}
     spec.update(region_specs)
     arn: str = client.create_replication_set(regions=spec)["arn"]
@@ -26,13 +34,13 @@ def create_set(client: Any, *regions: str, **region_specs: dict[str, str]) -> st
 
 
 def update_set(client: Any, arn: str, actions: list[dict[str, Any]], **kwargs: Any) -> None:
-    """UpdateReplicationSet, then wait until the set is ACTIVE again (it is UPDATING until a read has seen it)."""
+    """UpdateReplicationSet, then wait until the set is ACTIVE again (the first poll finds it so)."""
     client.update_replication_set(arn=arn, actions=actions, **kwargs)
     wait_active(client, arn)
 
 
 def wait_active(client: Any, arn: str) -> None:
-    client.get_waiter("wait_for_replication_set_active").wait(arn=arn, WaiterConfig=FAST_WAIT)
+    client.get_waiter("wait_for_replication_set_active").wait(arn=arn, WaiterConfig=FIRST_POLL)
 
 
 def get_set(client: Any, arn: str) -> dict[str, Any]:
@@ -349,21 +357,35 @@ def test_delete_unknown_set_is_not_found(ssm_incidents: Any) -> None:
 # --- waiters ----------------------------------------------------------------------------------
 
 
-def test_active_waiter_succeeds_on_its_second_poll_after_create_and_update(ssm_incidents: Any) -> None:
+def test_active_waiter_passes_on_its_first_poll_after_create_and_updates(ssm_incidents: Any) -> None:
     calls = count_calls(ssm_incidents, "GetReplicationSet")
     arn = ssm_incidents.create_replication_set(regions={"us-east-1": {}})["arn"]
-    ssm_incidents.get_waiter("wait_for_replication_set_active").wait(arn=arn, WaiterConfig=FAST_WAIT)
-    assert len(calls) == 2  # CREATING, then ACTIVE
+    wait_active(ssm_incidents, arn)
+    assert len(calls) == 1
     ssm_incidents.update_replication_set(arn=arn, actions=add_region("us-west-2"))
-    ssm_incidents.get_waiter("wait_for_replication_set_active").wait(arn=arn, WaiterConfig=FAST_WAIT)
-    assert len(calls) == 4  # UPDATING, then ACTIVE
+    wait_active(ssm_incidents, arn)
+    assert len(calls) == 2
+    assert set(get_set(ssm_incidents, arn)["regionMap"]) == {"us-east-1", "us-west-2"}
+
+
+def test_consecutive_updates_pass_without_a_read_between(ssm_incidents: Any) -> None:
+    arn = ssm_incidents.create_replication_set(regions={"us-east-1": {}})["arn"]
+    ssm_incidents.update_replication_set(arn=arn, actions=add_region("us-west-2"))
+    ssm_incidents.update_replication_set(arn=arn, actions=add_region("eu-west-1"))
+    ssm_incidents.update_replication_set(arn=arn, actions=delete_region("us-west-2"))
+    rs = get_set(ssm_incidents, arn)
+    assert rs["status"] == "ACTIVE"
+    assert {name: region["status"] for name, region in rs["regionMap"].items()} == {
+        "us-east-1": "ACTIVE",
+        "eu-west-1": "ACTIVE",
+    }
 
 
 def test_deleted_waiter_succeeds_on_its_first_poll(ssm_incidents: Any) -> None:
     arn = create_set(ssm_incidents)
     calls = count_calls(ssm_incidents, "GetReplicationSet")
     ssm_incidents.delete_replication_set(arn=arn)
-    ssm_incidents.get_waiter("wait_for_replication_set_deleted").wait(arn=arn, WaiterConfig=FAST_WAIT)
+    ssm_incidents.get_waiter("wait_for_replication_set_deleted").wait(arn=arn, WaiterConfig=FIRST_POLL)
     assert len(calls) == 1
 
 
@@ -371,7 +393,68 @@ def test_deleted_waiter_does_not_succeed_while_the_set_exists(ssm_incidents: Any
     arn = create_set(ssm_incidents)
     calls = count_calls(ssm_incidents, "GetReplicationSet")
     with pytest.raises(WaiterError):
-        ssm_incidents.get_waiter("wait_for_replication_set_deleted").wait(
-            arn=arn, WaiterConfig={"Delay": 0, "MaxAttempts": 1}
-        )
+        ssm_incidents.get_waiter("wait_for_replication_set_deleted").wait(arn=arn, WaiterConfig=FIRST_POLL)
     assert len(calls) == 1
+
+
+# --- phases on request --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def transition() -> Iterator[Callable[[dict[str, Any]], None]]:
+    """Set a transition for the replication set model; moto's reset keeps it, so it is unset afterwards."""
+    yield lambda t: state_manager.set_transition(MODEL, t)
+    state_manager.unset_transition(MODEL)
+
+
+def assert_phases(client: Any) -> None:
+    """CREATING for one read (the waiter's first poll fails), then ACTIVE; an update right away conflicts."""
+    arn = client.create_replication_set(regions={"us-east-1": {}})["arn"]
+    with pytest.raises(WaiterError):
+        wait_active(client, arn)  # one poll, which saw CREATING
+    wait_active(client, arn)
+    client.update_replication_set(arn=arn, actions=add_region("us-west-2"))
+    with pytest.raises(ClientError) as exc_info:
+        client.update_replication_set(arn=arn, actions=add_region("eu-west-1"))
+    assert_error(exc_info, "ConflictException", 409, "is UPDATING")
+    assert get_set(client, arn)["status"] == "UPDATING"
+    assert get_set(client, arn)["status"] == "ACTIVE"
+
+
+def test_the_state_manager_brings_the_phases_back(ssm_incidents: Any, transition: Any) -> None:
+    transition(PHASES)
+    assert_phases(ssm_incidents)
+
+
+def test_the_mock_option_brings_the_phases_back() -> None:
+    with mock_ssm_incidents(replication_phases=True):
+        assert_phases(boto3.client("ssm-incidents", region_name="us-east-1"))
+    with mock_ssm_incidents():  # the option ends with its mock
+        client = boto3.client("ssm-incidents", region_name="us-east-1")
+        wait_active(client, client.create_replication_set(regions={"us-east-1": {}})["arn"])
+
+
+@pytest.mark.ssm_incidents(replication_phases=True)
+def test_the_marker_brings_the_phases_back(ssm_incidents: Any) -> None:
+    assert_phases(ssm_incidents)
+
+
+def test_the_environment_brings_the_phases_back(ssm_incidents: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(REPLICATION_PHASES_ENV, "true")
+    assert_phases(ssm_incidents)
+
+
+@pytest.mark.ssm_incidents(replication_phases=True)
+def test_a_transition_set_in_the_state_manager_beats_the_option(ssm_incidents: Any, transition: Any) -> None:
+    transition({"progression": "immediate"})
+    arn = ssm_incidents.create_replication_set(regions={"us-east-1": {}})["arn"]
+    wait_active(ssm_incidents, arn)
+
+
+@pytest.mark.ssm_incidents(replication_phases=True)
+def test_with_phases_a_deleted_region_reads_deleting_once(ssm_incidents: Any) -> None:
+    arn = ssm_incidents.create_replication_set(regions={"us-east-1": {}, "us-west-2": {}})["arn"]
+    get_set(ssm_incidents, arn)
+    ssm_incidents.update_replication_set(arn=arn, actions=delete_region("us-west-2"))
+    assert get_set(ssm_incidents, arn)["regionMap"]["us-west-2"]["status"] == "DELETING"
+    assert set(get_set(ssm_incidents, arn)["regionMap"]) == {"us-east-1"}

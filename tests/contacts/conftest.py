@@ -1,4 +1,5 @@
-"""Fixtures of the ssm-contacts backend tests: a backend per test, its clock, a stand-in shift engine.
+"""Fixtures of the ssm-contacts backend tests: a backend per test, its clock, a stand-in shift engine
+(for the tests that ask for it: the others run on the real one).
 
 The backend is called directly with a ``RequestContext``; helpers are in ``tests.support.contacts``.
 """
@@ -11,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from ssm_incidents_mock.core.context import RequestContext
-from ssm_incidents_mock.ssm_contacts import models
+from ssm_incidents_mock.ssm_contacts import rotations, state
 from ssm_incidents_mock.ssm_contacts.models import SSMContactsBackend, ssmcontacts_backends
 from ssm_incidents_mock.ssm_incidents import models as incident_models
 from tests.support import Clock
@@ -45,17 +46,17 @@ def backend(account: str) -> SSMContactsBackend:
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     """The contacts backend's time, standing still until the test advances it."""
     frozen = Clock()
-    fake = SimpleNamespace(time=frozen.time)
-    monkeypatch.setattr(models, "time", fake)
+    monkeypatch.setattr(state, "time", SimpleNamespace(time=frozen.time))
     return frozen
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def shifts(monkeypatch: pytest.MonkeyPatch) -> FakeShifts:
-    """The backend tests run on the stand-in engine: they test the backend, not the shift rules."""
+    """The stand-in shift engine, for tests of the backend's part that must not depend on the shift rules."""
     fake = FakeShifts()
-    monkeypatch.setattr(models.rotations, "rotation_shifts", fake.rotation_shifts)
-    monkeypatch.setattr(models.rotations, "validate_recurrence", fake.validate_recurrence)
+    monkeypatch.setattr(rotations, "rotation_shifts", fake.rotation_shifts)
+    monkeypatch.setattr(rotations, "on_call_now", fake.on_call_now)
+    monkeypatch.setattr(rotations, "validate_recurrence", fake.validate_recurrence)
     return fake
 
 

@@ -230,7 +230,8 @@ def test_an_oncall_schedule_pages_who_is_on_call(
 ) -> None:
     akuam, (a1,) = person(backend, ctx, "akuam", (5,))
     alejr, (b1,) = person(backend, ctx, "alejr", (5,))
-    rotation_arn = rotation(backend, ctx, [akuam, alejr], clock.now - 1.5 * 86_400)  # day 1: alejr
+    # 09:00 in Los Angeles has been since the rotation started a day ago: the second shift, alejr's
+    rotation_arn = rotation(backend, ctx, [akuam, alejr], clock.now - 86_400)
     schedule = backend.create_contact(ctx, alias="oncall", type="ONCALL_SCHEDULE", plan={"RotationIds": [rotation_arn]})
     engagement = start(backend, ctx, schedule)
     assert pages(backend, ctx, engagement) == [("alejr", b1, clock.now)]

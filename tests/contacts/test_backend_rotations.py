@@ -1,18 +1,23 @@
-"""Rotations, overrides and shifts (on the stand-in shift engine: the backend's part only)."""
+"""Rotations, overrides and shifts: the backend's part (the shift rules are test_rotation_engine.py's)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from ssm_incidents_mock.core.context import RequestContext
+from ssm_incidents_mock.ssm_contacts import rotations
 from ssm_incidents_mock.ssm_contacts.models import SSMContactsBackend, ssmcontacts_backends
 from tests.support import Clock
 from tests.support.contacts import REGION, FakeShifts, daily, personal, raises, render, rotation
 
 DAY = 86_400.0
+HOUR = 3600.0
+HAND_OFF = 1_700_067_600.0  # 2023-11-15T17:00:00Z: 09:00 in Los Angeles, the day after the clock's start
+EARLIEST, LATEST = 0.0, 253_402_300_799.999  # the timestamps the model's checks let through
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
 
 
@@ -205,33 +210,30 @@ def test_list_rotation_shifts_pages_through_the_window(
     backend: SSMContactsBackend, ctx: RequestContext, clock: Clock
 ) -> None:
     members = [personal(backend, ctx, alias) for alias in ("a", "b", "c")]
-    arn = rotation(backend, ctx, members, clock.now)
+    arn = rotation(backend, ctx, members, HAND_OFF)  # starts tomorrow at its 09:00 hand-off
+    override = (HAND_OFF + 3 * DAY + 3600, HAND_OFF + 3 * DAY + 7200)
     backend.create_rotation_override(
-        ctx,
-        rotation_id=arn,
-        new_contact_ids=[members[2]],
-        start_time=clock.now + 3 * DAY + 3600,
-        end_time=clock.now + 3 * DAY + 7200,
+        ctx, rotation_id=arn, new_contact_ids=[members[2]], start_time=override[0], end_time=override[1]
     )
-    whole, token = backend.list_rotation_shifts(ctx, rotation_id=arn, end_time=clock.now + 10 * DAY)
+    end = HAND_OFF + 10 * DAY
+    whole, token = backend.list_rotation_shifts(ctx, rotation_id=arn, end_time=end)  # from now: nobody until then
     assert token is None and len(whole) == 12  # 10 days, one of them split in three by the override
+    assert (whole[0]["StartTime"], whole[-1]["EndTime"]) == (HAND_OFF, end)
     assert [s["EndTime"] for s in whole[:-1]] == [s["StartTime"] for s in whole[1:]]
+    assert [s["ContactIds"] for s in whole[:3]] == [[members[0]], [members[1]], [members[2]]]
     assert [s["Type"] for s in whole[3:6]] == ["REGULAR", "OVERRIDDEN", "REGULAR"]
     paged: list[dict[str, Any]] = []
     token = None
     for _ in range(10):
-        items, token = backend.list_rotation_shifts(
-            ctx, rotation_id=arn, end_time=clock.now + 10 * DAY, max_results=5, next_token=token
-        )
+        items, token = backend.list_rotation_shifts(ctx, rotation_id=arn, end_time=end, max_results=5, next_token=token)
         paged += items
         if token is None:
             break
     assert paged == whole
-    rendered = render("ListRotationShifts", (whole[4:5], None))["RotationShifts"][0]
-    assert rendered == {
+    assert render("ListRotationShifts", (whole[4:5], None))["RotationShifts"][0] == {
         "ContactIds": [members[2]],
-        "StartTime": clock.now + 3 * DAY + 3600,
-        "EndTime": clock.now + 3 * DAY + 7200,
+        "StartTime": override[0],
+        "EndTime": override[1],
         "Type": "OVERRIDDEN",
         "ShiftDetails": {"OverriddenContactIds": [members[0]]},
     }
@@ -243,50 +245,156 @@ def test_list_rotation_shifts_pages_through_the_window(
     )
 
 
-def test_long_shifts_page_without_computing_far_ahead(
-    backend: SSMContactsBackend, ctx: RequestContext, clock: Clock, shifts: FakeShifts
+def test_the_longest_window_computes_only_the_page(
+    backend: SSMContactsBackend, ctx: RequestContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    members = [personal(backend, ctx, alias) for alias in ("a", "b")]
-    arn = rotation(backend, ctx, members, clock.now, multiplier=100)
-    end = clock.now + 250_000 * DAY  # the far end of what the model allows is centuries away
-    first, token = backend.list_rotation_shifts(ctx, rotation_id=arn, end_time=end, max_results=2)
-    assert [s["StartTime"] - clock.now for s in first] == [0.0, 100 * DAY] and token
-    second, _ = backend.list_rotation_shifts(ctx, rotation_id=arn, end_time=end, max_results=2, next_token=token)
-    assert [s["StartTime"] - clock.now for s in second] == [200 * DAY, 300 * DAY]
-    widest = max(call["window_end"] - call["window_start"] for call in shifts.calls if "window_end" in call)
-    assert widest < 5000 * DAY
+    members = [personal(backend, ctx, f"m{index}") for index in range(30)]
+    arn = backend.create_rotation(
+        ctx,
+        name="r",
+        contact_ids=members,
+        time_zone_id="Pacific/Kiritimati",
+        recurrence=daily(on_calls=3),
+        start_time=EARLIEST,
+    )
+    drawn = _count_drawn_shifts(monkeypatch)
+    first, token = backend.list_rotation_shifts(
+        ctx, rotation_id=arn, start_time=EARLIEST, end_time=LATEST, max_results=1024
+    )
+    assert len(first) == 1024 and token is not None
+    assert drawn == [1025]  # the page and one more, to know that a next page exists
+    second, _ = backend.list_rotation_shifts(
+        ctx, rotation_id=arn, start_time=EARLIEST, end_time=LATEST, max_results=2, next_token=token
+    )
+    assert second[0]["StartTime"] == first[-1]["EndTime"]
+    assert second[0]["ContactIds"] == [members[(1024 * 3 + offset) % 30] for offset in range(3)]
+    last, token = backend.list_rotation_shifts(ctx, rotation_id=arn, start_time=LATEST - DAY, end_time=LATEST)
+    assert token is None and last[-1]["EndTime"] == LATEST
 
 
-def test_preview_shifts_need_no_stored_rotation_nor_onboarding(account: str, shifts: FakeShifts) -> None:
+def _count_drawn_shifts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many shifts each call of the engine had to generate."""
+    counts: list[int] = []
+    engine = rotations.rotation_shifts
+
+    def counting(**call: Any) -> Iterator[dict[str, Any]]:
+        counts.append(0)
+        for shift in engine(**call):
+            counts[-1] += 1
+            yield shift
+
+    monkeypatch.setattr(rotations, "rotation_shifts", counting)
+    return counts
+
+
+def test_preview_shifts_need_no_stored_rotation_nor_onboarding(account: str) -> None:
     backend = ssmcontacts_backends[account][REGION]
     ctx = RequestContext(account, REGION)
     items, token = backend.list_preview_rotation_shifts(
         ctx,
-        rotation_start_time=0.0,
+        rotation_start_time=0.0,  # 1970-01-01T00:00Z; hand-offs at 09:00 UTC
         start_time=DAY,
         end_time=3 * DAY,
         members=["Akua", "Alejandro"],
         time_zone_id="UTC",
-        recurrence=daily(),
+        recurrence={**daily(), "DailySettings": [{"HourOfDay": 9, "MinuteOfHour": 0}]},
         overrides=[{"NewMembers": ["Ana"], "StartTime": DAY, "EndTime": 2 * DAY}],
     )
     assert token is None
-    assert [(s["ContactIds"], s["StartTime"], s["Type"]) for s in items] == [
-        (["Ana"], DAY, "OVERRIDDEN"),
-        (["Akua"], 2 * DAY, "REGULAR"),
+    assert [(s["ContactIds"], s["StartTime"], s["Type"], s.get("ShiftDetails")) for s in items] == [
+        (["Ana"], DAY, "OVERRIDDEN", {"OverriddenContactIds": ["Alejandro"]}),
+        (["Ana"], DAY + 9 * HOUR, "OVERRIDDEN", {"OverriddenContactIds": ["Akua"]}),
+        (["Akua"], 2 * DAY, "REGULAR", None),
+        (["Alejandro"], 2 * DAY + 9 * HOUR, "REGULAR", None),
     ]
-    assert shifts.calls[-1]["start_time"] == 0.0
+    for overrides, message in [
+        ([{"NewMembers": ["b"], "StartTime": DAY}], "An override needs a StartTime and a later EndTime."),
+        (
+            [{"NewMembers": ["b"], "StartTime": DAY, "EndTime": DAY}],
+            "An override needs a StartTime and a later EndTime.",
+        ),
+    ]:
+        raises(
+            "ListPreviewRotationShifts",
+            "ValidationException",
+            lambda overrides=overrides: backend.list_preview_rotation_shifts(
+                ctx,
+                end_time=3 * DAY,
+                start_time=0.0,
+                members=["a"],
+                time_zone_id="UTC",
+                recurrence=daily(),
+                overrides=overrides,
+            ),
+            message,
+        )
+
+
+def test_more_on_call_than_members_is_refused(backend: SSMContactsBackend, ctx: RequestContext) -> None:
+    first, second = personal(backend, ctx, "first"), personal(backend, ctx, "second")
+    error = raises(
+        "CreateRotation",
+        "ValidationException",
+        lambda: rotation(backend, ctx, [first], 0.0, on_calls=2),
+        "NumberOfOnCalls (2) cannot be more than the number of contacts in the rotation (1).",
+    )
+    assert error.members["Fields"] == [
+        {"Name": "Recurrence.NumberOfOnCalls", "Message": error.message.removeprefix("Invalid value provided - ")}
+    ]
+    arn = rotation(backend, ctx, [first, second], 0.0, on_calls=2)
+    raises(
+        "UpdateRotation",
+        "ValidationException",
+        lambda: backend.update_rotation(ctx, rotation_id=arn, recurrence=daily(on_calls=2), contact_ids=[second]),
+        "cannot be more than the number of contacts",
+    )
+    assert backend.get_rotation(ctx, rotation_id=arn).contact_ids == [first, second]
     raises(
         "ListPreviewRotationShifts",
         "ValidationException",
         lambda: backend.list_preview_rotation_shifts(
-            ctx,
-            end_time=3 * DAY,
-            start_time=0.0,
-            members=["a"],
-            time_zone_id="UTC",
-            recurrence=daily(),
-            overrides=[{"NewMembers": ["b"], "StartTime": DAY}],
+            ctx, end_time=DAY, start_time=0.0, members=["a"], time_zone_id="UTC", recurrence=daily(on_calls=2)
         ),
-        "An override needs a StartTime and a later EndTime.",
+        "cannot be more than the number of contacts",
     )
+    raises(
+        "ListPreviewRotationShifts",
+        "ValidationException",
+        lambda: backend.list_preview_rotation_shifts(
+            ctx, end_time=DAY, start_time=0.0, members=["a", "a"], time_zone_id="UTC", recurrence=daily()
+        ),
+        "A member is listed more than once.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("recurrence", "message"),
+    [
+        (
+            {**daily(), "WeeklySettings": [{"DayOfWeek": "MON", "HandOffTime": {"HourOfDay": 9, "MinuteOfHour": 0}}]},
+            "A recurrence needs exactly one of DailySettings, WeeklySettings and MonthlySettings, "
+            "not DailySettings and WeeklySettings.",
+        ),
+        (
+            {"NumberOfOnCalls": 1, "RecurrenceMultiplier": 1, "DailySettings": []},
+            "A recurrence needs exactly one of DailySettings, WeeklySettings and MonthlySettings.",
+        ),
+        (
+            {**daily(), "ShiftCoverages": {"MON": [{"Start": {"HourOfDay": 9, "MinuteOfHour": 0}}]}},
+            "ShiftCoverages.MON.1: a coverage time needs a Start and an End.",
+        ),
+        ({**daily(), "ShiftCoverages": {"MON": [], "TUE": []}}, "ShiftCoverages must list at least one coverage time."),
+    ],
+)
+def test_recurrences_the_engine_refuses(
+    backend: SSMContactsBackend, ctx: RequestContext, recurrence: dict[str, Any], message: str
+) -> None:
+    member = personal(backend, ctx, "member")
+    error = raises(
+        "CreateRotation",
+        "ValidationException",
+        lambda: backend.create_rotation(ctx, name="r", contact_ids=[member], time_zone_id="UTC", recurrence=recurrence),
+    )
+    assert error.message == f"Invalid value provided - {message}"
+    assert error.members["Fields"][0]["Name"] == "Recurrence"
+    assert backend.rotations == {}

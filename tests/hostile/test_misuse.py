@@ -228,7 +228,7 @@ def test_a_fork_while_another_thread_holds_the_locks_leaves_the_child_working(
     held, release = threading.Event(), threading.Event()
 
     def hold() -> None:
-        with backend.lock, seam._lock:
+        with backend.lock, seam.mocking._lock:
             held.set()
             release.wait(60)
 
@@ -242,7 +242,7 @@ def test_a_fork_while_another_thread_holds_the_locks_leaves_the_child_working(
             try:
                 signal.alarm(60)  # a child that hangs dies instead of hanging the test
                 client.start_incident(responsePlanArn=plan)
-                code = 0 if seam._lock.acquire(timeout=10) else 2
+                code = 0 if seam.mocking._lock.acquire(timeout=10) else 2
             finally:
                 os._exit(code)
         _, status = os.waitpid(pid, 0)

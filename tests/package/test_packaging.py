@@ -5,9 +5,15 @@ from __future__ import annotations
 import subprocess
 import sys
 from importlib.metadata import distribution
+from pathlib import Path
 
 import ssm_incidents_mock
 from ssm_incidents_mock.seam import SUPPORTED_MOTO
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pytest brings tomli on Python 3.10
+    import tomli as tomllib
 
 DIST = distribution("ssm-incidents-mock")
 
@@ -38,3 +44,14 @@ def test_python_and_moto_ranges_are_declared() -> None:
 def test_pytest_entry_point_is_the_light_module() -> None:
     plugins = [ep for ep in DIST.entry_points if ep.group == "pytest11"]
     assert [ep.value for ep in plugins] == ["pytest_ssm_incidents_mock"]
+
+
+def test_wheels_carry_the_dashboard_templates_and_static_files() -> None:
+    """setuptools packs only the data files that ``package-data`` names: every dashboard file must match it."""
+    package = Path(ssm_incidents_mock.__file__).parent
+    config = tomllib.loads((package.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["ssm_incidents_mock"]
+    packed = {path for pattern in patterns for path in package.glob(pattern)}
+    data = [p for p in (package / "dashboard").rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")]
+    assert {p.suffix for p in data} >= {".html", ".css", ".js"}
+    assert set(data) <= packed, sorted(str(p) for p in set(data) - packed)

@@ -179,6 +179,33 @@ def test_bad_marker_arguments_are_usage_errors(pytester: pytest.Pytester) -> Non
     assert "expected true or false, got 'maybe'" in result.stdout.str()
 
 
+def test_replication_phases_from_ini_and_marker(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nssm_incidents_replication_phases = true\n")
+    source = """
+        import boto3
+        import pytest
+
+        def status(client):
+            arn = client.create_replication_set(regions={"us-east-1": {}})["arn"]
+            return client.get_replication_set(arn=arn)["replicationSet"]["status"]
+
+        def test_phases_from_ini(ssm_incidents):
+            assert status(ssm_incidents) == "CREATING"
+
+        @pytest.mark.ssm_incidents(replication_phases=False)
+        def test_marker_beats_ini(ssm_incidents):
+            assert status(ssm_incidents) == "ACTIVE"
+
+        def test_server_fixture_too(ssm_incidents_server):
+            client = boto3.client(
+                "ssm-incidents", region_name="us-east-1", endpoint_url=ssm_incidents_server.url,
+                aws_access_key_id="testing", aws_secret_access_key="testing",
+            )
+            assert status(client) == "CREATING"
+        """
+    _outcomes(pytester, source).assert_outcomes(passed=3)
+
+
 def test_server_fixture_is_shared_and_reset_between_tests(pytester: pytest.Pytester) -> None:
     source = """
         import boto3

@@ -29,6 +29,9 @@ pytestmark = pytest.mark.usefixtures("lenient")
 
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 REPO = Path(__file__).resolve().parents[2]
+SIGNED = (
+    "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=00"
+)
 
 
 def client(url: str, region: str = "us-east-1", service: str = "ssm-incidents", **kwargs: Any) -> Any:
@@ -140,6 +143,112 @@ def test_account_comes_from_moto_account_header(server: ThreadedSSMIncidentsServ
     assert arn == "arn:aws:ssm-incidents::111122223333:response-plan/theirs"
     assert [p["name"] for p in ssm.list_response_plans()["responsePlanSummaries"]] == ["plan"]
     assert [p["name"] for p in other.list_response_plans()["responsePlanSummaries"]] == ["theirs"]
+
+
+# --- both services on one port -------------------------------------------------------------------------
+
+
+def test_one_port_serves_ssm_incidents_and_ssm_contacts(server: ThreadedSSMIncidentsServer) -> None:
+    incidents, contacts = client(server.url), client(server.url, service="ssm-contacts")
+    incidents.create_replication_set(regions={"us-east-1": {}})
+    arn = contacts.create_contact(Alias="oncall", DisplayName="On call", Type="PERSONAL", Plan={"Stages": []})[
+        "ContactArn"
+    ]
+    assert arn == "arn:aws:ssm-contacts:us-east-1:123456789012:contact/oncall"
+    assert [c["ContactArn"] for c in contacts.list_contacts()["Contacts"]] == [arn]
+    assert contacts.get_contact(ContactId=arn)["DisplayName"] == "On call"
+    with pytest.raises(ClientError) as exc_info:  # json 1.1 errors carry their code in __type
+        contacts.get_contact(ContactId=arn + "-missing")
+    assert_error(exc_info, "ResourceNotFoundException", 404)
+    assert incidents.list_response_plans()["responsePlanSummaries"] == []
+
+
+def test_ssm_contacts_on_its_aws_host_name_is_served(server: ThreadedSSMIncidentsServer) -> None:
+    client(server.url).create_replication_set(regions={"eu-west-1": {}})
+    contacts = client(server.url, region="eu-west-1", service="ssm-contacts")
+
+    def aws_host(request: Any, **_: Any) -> None:
+        request.headers["Host"] = "ssm-contacts.eu-west-1.amazonaws.com"
+
+    contacts.meta.events.register("before-sign.ssm-contacts.*", aws_host)
+    assert contacts.list_contacts()["Contacts"] == []
+
+
+@pytest.mark.parametrize(
+    ("headers", "named"),
+    [
+        ({"Authorization": SIGNED.format(service="sqs"), "X-Amz-Target": "AmazonSQS.ListQueues"}, "signed for 'sqs'"),
+        ({"X-Amz-Target": "AmazonSQS.ListQueues"}, "X-Amz-Target 'AmazonSQS.ListQueues'"),
+    ],
+)
+def test_a_service_not_served_here_is_refused(
+    server: ThreadedSSMIncidentsServer, headers: dict[str, str], named: str
+) -> None:
+    request = urllib.request.Request(
+        server.url + "/", data=b"{}", method="POST", headers={"Content-Type": "application/x-amz-json-1.0", **headers}
+    )
+    with pytest.raises(urllib.error.HTTPError) as exc_info:
+        urllib.request.urlopen(request, timeout=10)
+    assert exc_info.value.code == 400
+    assert exc_info.value.headers["x-amzn-ErrorType"] == "UnknownServiceException"
+    body = json.loads(exc_info.value.read())
+    assert body["__type"] == "UnknownServiceException"
+    assert "ssm-incidents and ssm-contacts" in body["message"] and named in body["message"]
+
+
+def test_an_unknown_target_signed_for_ssm_contacts_is_its_unknown_operation(server: ThreadedSSMIncidentsServer) -> None:
+    request = urllib.request.Request(
+        server.url + "/",
+        data=b"{}",
+        method="POST",
+        headers={
+            "Content-Type": "application/x-amz-json-1.1",
+            "Authorization": SIGNED.format(service="ssm-contacts"),
+            "X-Amz-Target": "SSMContacts.NoSuchOperation",
+        },
+    )
+    with pytest.raises(urllib.error.HTTPError) as exc_info:
+        urllib.request.urlopen(request, timeout=10)
+    assert (exc_info.value.code, exc_info.value.headers["x-amzn-ErrorType"]) == (400, "UnknownOperationException")
+    assert "ssm-contacts has no operation" in json.loads(exc_info.value.read())["message"]
+
+
+def test_unsigned_ssm_contacts_request_is_missing_its_token_in_json_1_1(server: ThreadedSSMIncidentsServer) -> None:
+    request = urllib.request.Request(
+        server.url + "/",
+        data=b"{}",
+        method="POST",
+        headers={"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "SSMContacts.ListContacts"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as exc_info:
+        urllib.request.urlopen(request, timeout=10)
+    assert exc_info.value.code == 403
+    assert json.loads(exc_info.value.read()) == {
+        "__type": "MissingAuthenticationTokenException",
+        "message": "Missing Authentication Token",
+    }
+
+
+def test_state_and_reset_cover_both_services(server: ThreadedSSMIncidentsServer) -> None:
+    incidents, contacts = client(server.url), client(server.url, service="ssm-contacts")
+    incidents.create_replication_set(regions={"us-east-1": {}})
+    arn = contacts.create_contact(Alias="oncall", Type="PERSONAL", Plan={"Stages": []})["ContactArn"]
+    contacts.create_contact_channel(
+        ContactId=arn, Name="mail", Type="EMAIL", DeliveryAddress={"SimpleAddress": "oncall@example.com"}
+    )
+    engagement = contacts.start_engagement(ContactId=arn, Sender="cli", Subject="s", Content="c")["EngagementArn"]
+    status, state = http("GET", server.url + "/_ssm_incidents_mock/state")
+    assert status == 200 and state["contacts"]["service"] == "ssm-contacts"
+    region = state["contacts"]["accounts"]["123456789012"]["us-east-1"]
+    (contact,) = region["Contacts"]
+    assert (contact["ContactArn"], contact["ContactChannels"][0]["Name"]) == (arn, "mail")
+    assert [e["EngagementArn"] for e in region["Engagements"]] == [engagement]
+    assert dump_state() == state
+    assert http("POST", server.url + "/_ssm_incidents_mock/reset")[0] == 200
+    assert http("GET", server.url + "/_ssm_incidents_mock/state")[1]["contacts"]["accounts"] == {}
+    assert incidents.list_replication_sets()["replicationSetArns"] == []
+    incidents.create_replication_set(regions={"us-east-1": {}})
+    assert contacts.list_contacts()["Contacts"] == []
 
 
 # --- control endpoints -------------------------------------------------------------------------------
@@ -277,22 +386,33 @@ def _launch(command: list[str]) -> tuple[subprocess.Popen[str], str]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env)
     assert process.stdout is not None
-    line = process.stdout.readline()  # the server prints its URL first; bounded by the read below
+    watchdog = threading.Timer(60, process.kill)  # the server prints its URL first: bound the wait for it
+    watchdog.start()
+    try:
+        line = process.stdout.readline()
+    finally:
+        watchdog.cancel()
     if "http://" not in line:
         process.kill()
         raise AssertionError(f"no URL printed: {line!r} {process.communicate(timeout=10)}")
     return process, line.split("http://", 1)[1].split()[0]
 
 
-def _finish(process: subprocess.Popen[str], sig: int) -> tuple[int, str]:
-    process.send_signal(sig)
+def _stop_and_collect(process: subprocess.Popen[str], signals: list[int]) -> tuple[int, str, str]:
+    for number in signals:
+        process.send_signal(number)
     try:
-        out, _ = process.communicate(timeout=20)
+        out, err = process.communicate(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
         process.communicate(timeout=10)
         raise
-    return process.returncode, out
+    return process.returncode, out, err
+
+
+def _finish(process: subprocess.Popen[str], sig: int) -> tuple[int, str]:
+    code, out, _ = _stop_and_collect(process, [sig])
+    return code, out
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
@@ -363,11 +483,81 @@ def test_threaded_moto_server_serves_ssm_incidents_next_to_sqs() -> None:
         moto_server.stop()
 
 
-def test_moto_server_subcommand_serves_ssm_incidents_and_moto() -> None:
+def test_moto_server_subcommand_serves_both_services_and_moto() -> None:
     with moto_server() as url:
-        ssm, sqs = client(url), client(url, service="sqs")
+        ssm, contacts, sqs = client(url), client(url, service="ssm-contacts"), client(url, service="sqs")
         assert start_plan(ssm).endswith(":response-plan/plan")
+        ssm.create_replication_set(regions={"us-east-1": {}})
+        arn = contacts.create_contact(Alias="oncall", Type="PERSONAL", Plan={"Stages": []})["ContactArn"]
+        assert [c["ContactArn"] for c in contacts.list_contacts()["Contacts"]] == [arn]
         assert sqs.create_queue(QueueName="q")["QueueUrl"].endswith("/q")
+
+
+def raw_status(url: str, method: str = "GET", headers: dict[str, str] | None = None, body: bytes | None = None) -> int:
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def test_moto_server_has_the_servers_host_and_origin_checks() -> None:
+    with moto_server("--allow-host", "mock") as url:
+        sqs = client(url, service="sqs")
+        queue = sqs.create_queue(QueueName="kept")["QueueUrl"]
+        port = url.rsplit(":", 1)[1]
+        reset = url + "/moto-api/reset"
+        # a page's no-cors text/plain POST, another origin's fetch, a cross-site request, a rebinding page
+        hostile = [
+            {"Origin": "http://evil.example", "Content-Type": "text/plain"},
+            {"Origin": "http://localhost:4000"},
+            {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors", "Content-Type": "text/plain"},
+            {"Host": f"rebind.evil.example:{port}"},
+        ]
+        for headers in hostile:
+            assert raw_status(reset, "POST", headers, b"x") == 403, headers
+        assert raw_status(url + "/moto-api/data.json", headers={"Host": f"rebind.evil.example:{port}"}) == 403
+        assert sqs.list_queues()["QueueUrls"] == [queue]  # nothing was wiped
+        assert raw_status(url + "/moto-api/data.json", headers={"Host": f"mock:{port}"}) == 200  # --allow-host
+        assert raw_status(url + "/moto-api/data.json", headers={"Host": "sqs.us-east-1.amazonaws.com"}) == 200
+        assert raw_status(reset, "POST", body=b"") == 200  # tools (curl, requests) reset as moto documents
+        assert sqs.list_queues().get("QueueUrls", []) == []
+
+
+@pytest.mark.parametrize("command", ["server", "moto-server"])
+def test_two_quick_interrupts_stop_cleanly(command: str) -> None:
+    process, address = _launch([sys.executable, "-m", "ssm_incidents_mock", command, "--port", "0"])
+    assert start_plan(client(f"http://{address}")).endswith(":response-plan/plan")
+    code, out, err = _stop_and_collect(process, [signal.SIGINT, signal.SIGINT])
+    assert (code, "Traceback" in err, "stopped" in out) == (0, False, True), err
+
+
+def test_sigterm_while_connections_arrive_stops_cleanly() -> None:
+    process, address = _launch([sys.executable, "-m", "ssm_incidents_mock", "server", "--port", "0"])
+    host, port = address.split(":")
+    stop = threading.Event()
+
+    def connect_repeatedly() -> None:
+        deadline = time.monotonic() + 20
+        while not stop.is_set() and time.monotonic() < deadline:
+            try:
+                socket.create_connection((host, int(port)), timeout=1).close()
+            except OSError:
+                return  # the server is gone
+
+    connecting = [threading.Thread(target=connect_repeatedly) for _ in range(4)]
+    for thread in connecting:
+        thread.start()
+    try:
+        time.sleep(0.3)  # connections are being accepted
+        code, out, err = _stop_and_collect(process, [signal.SIGTERM])
+    finally:
+        stop.set()
+        for thread in connecting:
+            thread.join(timeout=10)
+    assert (code, "stopped" in out) == (0, True)
+    assert "Traceback" not in err and "ValueError" not in err, err
 
 
 def test_port_in_use_is_a_clean_error() -> None:

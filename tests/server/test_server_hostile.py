@@ -282,6 +282,54 @@ def test_connections_beyond_the_cap_get_503_not_a_thread_each() -> None:
                 sock.close()
 
 
+def test_connections_waiting_beyond_the_cap_wait_side_by_side_not_in_turn() -> None:
+    # The accept loop waited 2 s for each connection in turn: the sixth beyond the cap waited 12 s.
+    with ThreadedSSMIncidentsServer(max_connections=2, request_timeout=30) as running:
+        busy = fill_with_mid_request_connections(running, 2)
+        answers: dict[int, bytes] = {}
+
+        def wait_for_answer(number: int) -> None:
+            with socket.create_connection(("127.0.0.1", running.port_number), timeout=10) as sock:
+                sock.sendall(request("POST", "/listResponsePlans", b"{}"))
+                answers[number] = read_answer(sock, seconds=6)  # well past the 2 s wait of each one
+
+        try:
+            waiters = [threading.Thread(target=wait_for_answer, args=(n,)) for n in range(6)]
+            for waiter in waiters:
+                waiter.start()
+            for waiter in waiters:
+                waiter.join(timeout=30)
+        finally:
+            for sock in busy:
+                sock.close()
+    assert sorted(answers) == list(range(6))
+    assert [parse(answer)[0] for answer in answers.values()] == [503] * 6
+
+
+def test_a_waiting_connection_takes_the_first_slot_that_frees() -> None:
+    with ThreadedSSMIncidentsServer(max_connections=1, request_timeout=30) as running:
+        (busy,) = fill_with_mid_request_connections(running, 1)
+        with socket.create_connection(("127.0.0.1", running.port_number), timeout=10) as sock:
+            sock.sendall(request("POST", "/listResponsePlans", b"{}"))
+            busy.close()  # a slot frees while the new connection waits
+            status, _, payload = parse(read_answer(sock))
+    assert status == 200 and payload["responsePlanSummaries"] == []
+
+
+def fill_with_mid_request_connections(running: ThreadedSSMIncidentsServer, count: int) -> list[socket.socket]:
+    """``count`` connections that sent half a request head (not idle: nothing may close them to make room)."""
+    busy = []
+    for _ in range(count):
+        sock = socket.create_connection(("127.0.0.1", running.port_number), timeout=10)
+        sock.sendall(b"POST /listResponsePlans HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        busy.append(sock)
+    deadline = time.monotonic() + 5
+    while running.http_server.open_connections < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert running.http_server.open_connections == count
+    return busy
+
+
 # --- who may call -------------------------------------------------------------------------------------
 
 
@@ -315,6 +363,21 @@ def test_other_hosts_are_refused(port: int, host: str) -> None:
     assert (status, headers["x-amzn-errortype"]) == (403, "AccessDeniedException")
     assert "--allow-host" in payload["message"]
     assert plan_count(port) == 0
+
+
+def test_http_1_1_without_host_is_a_400(port: int) -> None:
+    # RFC 9112: the Host check is the rebinding defence, so an HTTP/1.1 request must name its host.
+    lines = ["GET /_ssm_incidents_mock/state HTTP/1.1", "X-SSM-Incidents-Mock: 1", "Connection: close"]
+    status, headers, payload = exchange(port, ("\r\n".join(lines) + "\r\n\r\n").encode())
+    assert (status, headers["x-amzn-errortype"]) == (400, "ValidationException")
+    assert "Host" in payload["message"]
+    signed = request("POST", "/createResponsePlan", PLAN).replace(b"Host: 127.0.0.1\r\n", b"")
+    assert exchange(port, signed)[0] == 400
+    http_1_0 = b"GET /_ssm_incidents_mock/state HTTP/1.0\r\nX-SSM-Incidents-Mock: 1\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(http_1_0)
+        answer = read_answer(sock)
+    assert answer.startswith(b"HTTP/1.1 200 ")  # HTTP/1.0 has no Host requirement (and no browser speaks it)
 
 
 def test_dns_rebinding_cannot_read_the_state(port: int) -> None:
@@ -510,6 +573,20 @@ def test_requests_are_logged_with_operation_account_status_latency(caplog: pytes
     (line,) = [r.getMessage() for r in caplog.records if "ListResponsePlans" in r.getMessage()]
     assert "operation=ListResponsePlans" in line and "account=123456789012" in line and "status=200" in line
     assert "latency=" in line and line.endswith("ms")
+
+
+@pytest.mark.parametrize(
+    "target", ["/\x1b[2J\x1b]0;owned\x07", "/\x9b31m", "/\x7f\x08\x08"], ids=["esc", "c1-csi", "del-bs"]
+)
+def test_control_characters_of_the_request_line_are_escaped_in_the_log(
+    caplog: pytest.LogCaptureFixture, target: str
+) -> None:
+    with ThreadedSSMIncidentsServer() as running, caplog.at_level(logging.INFO, logger="ssm_incidents_mock.server"):
+        answer = exchange(running.port_number, request("POST", target, b"{}"))
+    assert answer[0] == 404
+    (line,) = [r.getMessage() for r in caplog.records if "status=404" in r.getMessage()]
+    assert line.isprintable(), line
+    assert repr(target[1:])[1:-1] in line  # shown as Python escapes, e.g. \x1b
 
 
 def test_a_broken_dispatcher_is_a_json_500_through_werkzeug(port: int, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -99,6 +99,10 @@ class FakeShifts:
             index += 1
         return shifts
 
+    def on_call_now(self, *, at: float, **call: Any) -> list[str]:
+        shifts = self.rotation_shifts(**call, window_start=at, window_end=at + 1.0)
+        return next((list(s["ContactIds"]) for s in shifts if s["StartTime"] <= at < s["EndTime"]), [])
+
     def validate_recurrence(self, recurrence: Mapping[str, Any]) -> list[str]:
         self.calls.append({"recurrence": recurrence})
         return list(self.problems)

@@ -21,10 +21,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def moto_server() -> Iterator[str]:
-    """``ssm-incidents-mock moto-server`` (moto's server with ssm-incidents) as a subprocess; yields its URL."""
+def moto_server(*options: str) -> Iterator[str]:
+    """``ssm-incidents-mock moto-server`` (moto's server with both services) as a subprocess; yields its URL."""
     port = free_port()
-    command = [sys.executable, "-m", "ssm_incidents_mock", "moto-server", "-H", "127.0.0.1", "-p", str(port)]
+    command = [sys.executable, "-m", "ssm_incidents_mock", "moto-server", "-H", "127.0.0.1", "-p", str(port), *options]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
     try:
         deadline = time.monotonic() + 60

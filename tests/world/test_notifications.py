@@ -133,3 +133,54 @@ def test_topics_the_incident_cannot_reach_are_not_published_to(
     assert "partition" in (sent[china].error or "") and "444455556666" in (sent[stranger].error or "")
     assert all("Invalid parameter: TopicArn" in (sent[topic].error or "") for topic in junk)
     assert "../0" not in dict.keys(sns_backends)
+
+
+# --- the logs of what incidents did: bounded, and gone with their incident and with the set ------------
+
+
+def logging_plan(client: Any, topic: str) -> str:
+    """A plan whose incidents notify ``topic`` and engage two contacts (which need not exist)."""
+    contacts = [f"arn:aws:ssm-contacts:{REGION}:{ACCOUNT}:contact/{name}" for name in ("oncall", "lead")]
+    return create_plan(client, template={"notificationTargets": [{"snsTopicArn": topic}]}, engagements=contacts)
+
+
+def logged(mock: SSMIncidentsMock) -> tuple[list[str], list[str]]:
+    """The incidents of the notifications and of the engagements the mock keeps, oldest first."""
+    return (
+        [n.incident_record_arn for n in mock.notifications()],
+        [e.incident_record_arn for e in mock.engagements()],
+    )
+
+
+def test_the_logs_keep_the_newest_entries_up_to_their_cap(
+    ssm_incidents: Any, mocked_ssm_incidents: SSMIncidentsMock
+) -> None:
+    backend = mocked_ssm_incidents.backend()
+    assert backend.notifications.cap == backend.engagements.cap == 10_000  # docs/behaviour.md
+    backend.notifications.cap = backend.engagements.cap = 3
+    plan = logging_plan(ssm_incidents, aws("sns").create_topic(Name="t")["TopicArn"])
+    arns = [ssm_incidents.start_incident(responsePlanArn=plan, title=f"i{n}")["incidentRecordArn"] for n in range(4)]
+    assert logged(mocked_ssm_incidents) == (arns[1:], [arns[2], arns[3], arns[3]])
+    ssm_incidents.update_incident_record(arn=arns[0], impact=1)
+    assert logged(mocked_ssm_incidents)[0] == [arns[2], arns[3], arns[0]]
+    ssm_incidents.delete_incident_record(arn=arns[3])  # half of its engagements were dropped already
+    assert logged(mocked_ssm_incidents) == ([arns[2], arns[0]], [arns[2]])
+
+
+def test_deleting_an_incident_drops_its_entries(ssm_incidents: Any, mocked_ssm_incidents: SSMIncidentsMock) -> None:
+    plan = logging_plan(ssm_incidents, aws("sns").create_topic(Name="t")["TopicArn"])
+    gone = ssm_incidents.start_incident(responsePlanArn=plan, title="gone")["incidentRecordArn"]
+    kept = ssm_incidents.start_incident(responsePlanArn=plan, title="kept")["incidentRecordArn"]
+    ssm_incidents.update_incident_record(arn=gone, impact=1)
+    ssm_incidents.delete_incident_record(arn=gone)
+    assert logged(mocked_ssm_incidents) == ([kept], [kept, kept])
+
+
+def test_deleting_the_replication_set_drops_every_entry(
+    ssm_incidents: Any, mocked_ssm_incidents: SSMIncidentsMock
+) -> None:
+    plan = logging_plan(ssm_incidents, aws("sns").create_topic(Name="t")["TopicArn"])
+    ssm_incidents.start_incident(responsePlanArn=plan)
+    assert logged(mocked_ssm_incidents) != ([], [])
+    ssm_incidents.delete_replication_set(arn=ssm_incidents.list_replication_sets()["replicationSetArns"][0])
+    assert logged(mocked_ssm_incidents) == ([], [])

@@ -1,4 +1,4 @@
-"""A plan's runbook starts in moto's SSM only when the Automation document exists there."""
+"""A plan's runbook starts in moto's SSM only when the Automation document exists there (or is Amazon's)."""
 
 from __future__ import annotations
 
@@ -39,10 +39,10 @@ def execution_id(record: dict[str, Any]) -> str:
 def test_a_missing_document_is_a_start_failure_event(
     ssm_incidents: Any, mocked_ssm_incidents: SSMIncidentsMock
 ) -> None:
-    record = start(ssm_incidents, runbook_action("AWS-RestartEC2Instance"))
+    record = start(ssm_incidents, runbook_action("Restart-EC2-Instance"))
     assert record["automationExecutions"] == []
     (failure,) = events_of_type(ssm_incidents, record["arn"], START_FAILURE)
-    assert json.loads(failure["eventData"])["documentName"] == "AWS-RestartEC2Instance"
+    assert json.loads(failure["eventData"])["documentName"] == "Restart-EC2-Instance"
     assert failure["eventReferences"] == [{"resource": record["arn"]}]
     items = ssm_incidents.list_related_items(incidentRecordArn=record["arn"])["relatedItems"]
     assert [i["identifier"]["type"] for i in items] == ["PARENT"]

@@ -23,7 +23,7 @@ SEED_URL = "http://motoapi.amazonaws.com/moto-api/seed"
 def generated_ids(client: Any, mock: SSMIncidentsMock) -> list[str]:
     """Run one scenario and collect every id the mock generated in it."""
     rs = client.create_replication_set(regions={"us-east-1": {}})["arn"]
-    client.get_waiter("wait_for_replication_set_active").wait(arn=rs, WaiterConfig={"Delay": 0})
+    client.get_waiter("wait_for_replication_set_active").wait(arn=rs, WaiterConfig={"Delay": 0, "MaxAttempts": 1})
     create_runbook()
     plan = create_plan(client, actions=[runbook_action()])
     policy = client.put_resource_policy(
@@ -66,7 +66,8 @@ def statuses(client: Any, arn: str) -> tuple[str, dict[str, str]]:
     return rs["status"], {name: region["status"] for name, region in rs["regionMap"].items()}
 
 
-def test_a_new_set_is_creating_until_a_read_has_seen_it(ssm_incidents: Any) -> None:
+@pytest.mark.ssm_incidents(replication_phases=True)
+def test_with_phases_a_new_set_is_creating_until_a_read_has_seen_it(ssm_incidents: Any) -> None:
     arn = ssm_incidents.create_replication_set(regions={"us-east-1": {}, "us-west-2": {}})["arn"]
     with pytest.raises(ClientError) as exc_info:
         ssm_incidents.update_replication_set(arn=arn, actions=[{"addRegionAction": {"regionName": "eu-west-1"}}])
@@ -75,7 +76,8 @@ def test_a_new_set_is_creating_until_a_read_has_seen_it(ssm_incidents: Any) -> N
     assert statuses(ssm_incidents, arn) == ("ACTIVE", {"us-east-1": "ACTIVE", "us-west-2": "ACTIVE"})
 
 
-def test_region_changes_go_through_updating(ssm_incidents: Any) -> None:
+@pytest.mark.ssm_incidents(replication_phases=True)
+def test_with_phases_region_changes_go_through_updating(ssm_incidents: Any) -> None:
     arn = ssm_incidents.create_replication_set(regions={"us-east-1": {}, "us-west-2": {}})["arn"]
     statuses(ssm_incidents, arn)
     ssm_incidents.update_replication_set(arn=arn, actions=[{"addRegionAction": {"regionName": "eu-west-1"}}])
@@ -105,9 +107,12 @@ def test_immediate_transitions_make_the_set_active_at_once(ssm_incidents: Any, t
     assert statuses(ssm_incidents, arn) == ("ACTIVE", {"us-east-1": "ACTIVE", "eu-west-1": "ACTIVE"})
 
 
-def test_the_waiter_passes_with_moto_default(ssm_incidents: Any) -> None:
+@pytest.mark.ssm_incidents(replication_phases=True)
+def test_with_phases_the_waiter_passes_on_its_second_poll(ssm_incidents: Any) -> None:
     arn = ssm_incidents.create_replication_set(regions={"us-east-1": {}})["arn"]
-    ssm_incidents.get_waiter("wait_for_replication_set_active").wait(arn=arn, WaiterConfig={"Delay": 1})
+    ssm_incidents.get_waiter("wait_for_replication_set_active").wait(
+        arn=arn, WaiterConfig={"Delay": 0, "MaxAttempts": 2}
+    )
     assert statuses(ssm_incidents, arn)[0] == "ACTIVE"
 
 
@@ -128,7 +133,8 @@ def test_engagements_are_recorded(ssm_incidents: Any, mocked_ssm_incidents: SSMI
     assert len(mocked_ssm_incidents.engagements()) == 2
 
 
-def test_a_read_by_any_client_counts(ssm_incidents: Any) -> None:
+@pytest.mark.ssm_incidents(replication_phases=True)
+def test_with_phases_a_read_by_any_client_counts(ssm_incidents: Any) -> None:
     arn = ssm_incidents.create_replication_set(regions={"us-east-1": {}})["arn"]
     assert statuses(boto3.client("ssm-incidents", region_name="us-east-1"), arn)[0] == "CREATING"
     assert statuses(aws("ssm-incidents"), arn)[0] == "ACTIVE"

@@ -93,15 +93,15 @@ def test_threaded_moto_server_seed_and_state_manager(threaded_moto: str) -> None
         return [rs, incident, status]
 
     first = run()
-    assert first[2] == "CREATING"
+    assert first[2] == "ACTIVE"
     assert run() == first
     answer = requests.post(
         threaded_moto + "/moto-api/state-manager/set-transition",
-        json={"model_name": MODEL, "transition": {"progression": "immediate"}},
+        json={"model_name": MODEL, "transition": {"progression": "manual", "times": 1}},
         timeout=10,
     )
     assert answer.status_code == 201
-    assert run()[2] == "ACTIVE"
+    assert run()[2] == "CREATING"
 
 
 def test_moto_server_subcommand_runs_the_effects() -> None:

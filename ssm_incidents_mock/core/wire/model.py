@@ -6,6 +6,7 @@ One ``ServiceSpec`` per service the mock serves; nothing here knows which servic
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, cast
 
 import botocore.session
@@ -17,14 +18,20 @@ from .render import OutputCompiler, Render
 from .validate import Check, InputCompiler, convert_text
 
 
+@lru_cache(maxsize=1)
+def dns_suffixes() -> tuple[str, ...]:
+    """The DNS suffixes of every partition's endpoints (plain and dual-stack), longest first."""
+    partitions = botocore.session.get_session().get_component("data_loader").load_data("partitions")
+    suffixes = {p["outputs"][key] for p in partitions["partitions"] for key in ("dnsSuffix", "dualStackDnsSuffix")}
+    return tuple(sorted(suffixes, key=len, reverse=True))
+
+
 def endpoint_host(endpoint_prefix: str) -> str:
     """Every host botocore's endpoint rules build for a service: plain, FIPS and dual-stack, in every partition.
 
     The region is the regex's first group.
     """
-    partitions = botocore.session.get_session().get_component("data_loader").load_data("partitions")
-    suffixes = {p["outputs"][key] for p in partitions["partitions"] for key in ("dnsSuffix", "dualStackDnsSuffix")}
-    alternatives = "|".join(re.escape(suffix) for suffix in sorted(suffixes, key=len, reverse=True))
+    alternatives = "|".join(re.escape(suffix) for suffix in dns_suffixes())
     return rf"{re.escape(endpoint_prefix)}(?:-fips)?\.([a-z0-9-]+)\.(?:{alternatives})"
 
 

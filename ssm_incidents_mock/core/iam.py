@@ -1,19 +1,24 @@
-"""The resource-policy language of response plans: checked when PutResourcePolicy stores a policy,
-parsed into plain tuples of strings that the sharing checks (``access.py``) read.
+"""IAM for every service: resource policies checked when stored and evaluated, identity policies asked.
 
-The grammar is IAM's (Grammar of the IAM JSON policy language) for resource-based policies, with
-Incident Manager's one restriction: every statement allows. Whatever passes here is made of
-strings only, so evaluating it can never fail.
+Resource policies (response plans', contacts') follow IAM's grammar for resource-based policies,
+with Incident Manager's one restriction: every statement allows. ``parse`` checks a document when
+it is stored and turns it into plain tuples of strings, so evaluating it can never fail.
+Identity policies are moto's: the seam asks moto's IAM for a decision (``authorize``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..core.wire import codec
-from .exceptions import ValidationException
+from .. import seam
+from .exceptions import AccessDeniedException, ValidationException
+from .wire import codec
+
+if TYPE_CHECKING:
+    from .context import RequestContext
 
 VERSIONS = ("2012-10-17", "2008-10-17")
 _TOP_ELEMENTS = frozenset({"Version", "Id", "Statement"})
@@ -21,6 +26,7 @@ _STATEMENT_ELEMENTS = frozenset(
     {"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"}
 )
 _PRINCIPAL_TYPES = frozenset({"AWS", "Service", "Federated", "CanonicalUser"})
+_ROLE_SESSION = re.compile(r"^arn:([^:]+):sts::(\d{12}):assumed-role/([^/]+)/[^/]+$")
 # "vendor:action" (IAM: one colon, a vendor of letters, digits, "-" and "."), or "*"
 _ACTION = re.compile(r"\*|[A-Za-z0-9.-]+:[^:]+")
 
@@ -140,3 +146,112 @@ def _conditions(number: int, condition: Any) -> tuple[tuple[str, str, tuple[str,
 def _condition_text(value: str | float) -> str:
     """A condition value as IAM compares it: numbers and booleans as their JSON text."""
     return value if isinstance(value, str) else codec.compact(value)
+
+
+@lru_cache(maxsize=4096)
+def policies_allow(documents: tuple[str, ...], caller: str, account_id: str, action: str, resource: str) -> bool:
+    """Whether any statement of the resource policies grants ``caller`` the action on the resource."""
+    forms = caller_forms(caller, account_id)
+    context = {"aws:principalaccount": account_id, "aws:principalarn": caller}
+    action = action.lower()
+    return any(
+        _grants(statement, forms, context, action, resource)
+        for document in documents
+        for statement in _stored_statements(document)
+    )
+
+
+def caller_forms(caller: str, account_id: str) -> frozenset[str]:
+    """The Principal values that name this caller: its ARN, its account (id or root ARN), its role."""
+    partition = caller.split(":", 2)[1] if caller.startswith("arn:") else "aws"
+    forms = {caller, account_id, f"arn:{partition}:iam::{account_id}:root"}
+    session = _ROLE_SESSION.match(caller)
+    if session is not None:
+        forms.add(f"arn:{session.group(1)}:iam::{session.group(2)}:role/{session.group(3)}")
+    return frozenset(forms)
+
+
+def _stored_statements(document: str) -> tuple[Statement, ...]:
+    """A stored document's statements; one that does not parse grants nothing."""
+    try:
+        return parse(document)
+    except ValidationException:
+        return ()
+
+
+def _names(principals: tuple[str, ...], forms: frozenset[str]) -> bool:
+    for value in principals:
+        if value == "*" or value in forms:
+            return True
+        if ":role/" in value:  # a role ARN with a path names the session of that role
+            head, _, rest = value.partition(":role/")
+            if f"{head}:role/{rest.rsplit('/', 1)[-1]}" in forms:
+                return True
+    return False
+
+
+def _grants(statement: Statement, forms: frozenset[str], context: dict[str, str], action: str, resource: str) -> bool:
+    """A statement grants only if it names the caller, its conditions hold and it covers the action and resource.
+
+    NotPrincipal and NotResource statements never grant.
+    """
+    if statement.principals is None or statement.resources is None or not _names(statement.principals, forms):
+        return False
+    if statement.conditions and not _conditions_hold(statement.conditions, context):
+        return False
+    if any(wildcard_match(a, action) for a in statement.actions) == statement.not_action:
+        return False
+    return any(wildcard_match(r, resource) for r in statement.resources)
+
+
+@lru_cache(maxsize=1024)
+def _wildcard(pattern: str) -> re.Pattern[str]:
+    return re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."), re.DOTALL)
+
+
+def wildcard_match(pattern: str, value: str) -> bool:
+    """IAM's wildcard match: ``*`` is any run of characters, ``?`` any one; every other character is itself."""
+    return pattern == value or pattern == "*" or _wildcard(pattern).fullmatch(value) is not None
+
+
+def _conditions_hold(conditions: tuple[tuple[str, str, tuple[str, ...]], ...], context: dict[str, str]) -> bool:
+    """StringEquals/StringLike (IgnoreCase, IfExists) on aws:PrincipalAccount and aws:PrincipalArn.
+
+    Any other operator or key (aws:PrincipalOrgID: the mock knows no organizations) does not hold.
+    """
+    for operator, key, values in conditions:
+        if_exists = operator.endswith("IfExists")
+        base = operator[: -len("IfExists")] if if_exists else operator
+        if base not in ("StringEquals", "StringEqualsIgnoreCase", "StringLike"):
+            return False
+        actual = context.get(key)
+        if actual is None:
+            if if_exists:
+                continue
+            return False
+        if base == "StringEquals":
+            ok = actual in values
+        elif base == "StringEqualsIgnoreCase":
+            ok = actual.lower() in (v.lower() for v in values)
+        else:
+            ok = any(wildcard_match(v, actual) for v in values)
+        if not ok:
+            return False
+    return True
+
+
+def denied(ctx: RequestContext, action: str, resource: str, reason: str) -> AccessDeniedException:
+    """``action`` is ``<service>:<Operation>``."""
+    return AccessDeniedException(
+        f"User: {ctx.caller_arn} is not authorized to perform: {action} on resource: {resource} {reason}"
+    )
+
+
+def authorize(principal: Any, ctx: RequestContext, action: str, arns: Iterable[str]) -> None:
+    """The caller's identity policies must allow ``action`` (``<service>:<Operation>``) on every resource."""
+    for resource in arns:
+        decision = seam.identity_decision(principal, action, resource, wildcard_match)
+        if decision == "DENIED":
+            raise denied(ctx, action, resource, "with an explicit deny in an identity-based policy")
+        if decision != "ALLOWED":
+            raise denied(ctx, action, resource, f"because no identity-based policy allows the {action} action")
