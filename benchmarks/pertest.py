@@ -8,8 +8,9 @@ Each test onboards an account, creates a response plan, starts an incident and r
 - ``mock_aws+switch``: the same, after ``ssm_incidents_mock.speed_up_mock_aws()``;
 - ``empty``: N tests that do nothing (pytest's own cost).
 
-Every way runs in its own pytest subprocess; the ways are interleaved round by round (the order
-rotates), and the median wall time per way is kept, with each test's own time (set-up, call and
+Every way runs in its own pytest subprocess; the ways are interleaved round by round (the fixture
+file right next to the Stubber file, the pair's order flipping each round) and every ratio is the
+median of its per-round ratios; the median wall time per way is kept too, with each test's own time (set-up, call and
 tear-down, from a conftest hook): the first test of a file apart (it pays first imports and
 model loading), and the mean of the others. In-process, the set-up of one test (the
 fixture's mock and client against Stubber's client against ``mock_aws`` with a client) and the
@@ -193,6 +194,17 @@ def run_file(path: Path, env: dict[str, str]) -> tuple[float, list[float]]:
     return seconds, json.loads(durations.read_text())
 
 
+# Each round runs every way; the fixture file runs right next to each file it is compared with, the
+# order of each pair flipping every round, and each ratio is the median of its per-round ratios.
+
+
+def _round_order(index: int) -> list[str]:
+    pair = ["fixture", "stubber"] if index % 2 == 0 else ["stubber", "fixture"]
+    rest = ["mock_aws", "mock_aws+switch", "empty"]
+    rest = rest[index % 3 :] + rest[: index % 3]
+    return pair + rest if index % 2 == 0 else rest + pair
+
+
 def files_side_by_side(tests: int, rounds: int) -> dict[str, Any]:
     env = _environment()
     seconds: dict[str, list[float]] = {way: [] for way in WAYS}
@@ -201,27 +213,28 @@ def files_side_by_side(tests: int, rounds: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="pertest-") as tmp:
         files = write_files(Path(tmp), tests)
         for index in range(rounds):
-            order = WAYS[index % len(WAYS) :] + WAYS[: index % len(WAYS)]
-            for way in order:
+            for way in _round_order(index):
                 wall, durations = run_file(files[way], env)
                 seconds[way].append(wall)
                 first[way].append(durations[0] * 1000)
                 steady[way].append(statistics.mean(durations[1:] or durations) * 1000)
                 print(f"  round {index + 1} {way}: {wall:.2f} s", file=sys.stderr, flush=True)
-    total = {way: statistics.median(values) for way, values in seconds.items()}
-    per_test_ms = {way: statistics.median(values) for way, values in steady.items()}
+
+    def ratio(values: dict[str, list[float]], top: str, bottom: str) -> float:
+        return statistics.median(a / b for a, b in zip(values[top], values[bottom], strict=True))
+
     return {
         "tests": tests,
         "rounds": rounds,
-        "seconds": total,
+        "seconds": {way: statistics.median(values) for way, values in seconds.items()},
         "all_seconds": seconds,
-        "per_test_ms": per_test_ms,
+        "per_test_ms": {way: statistics.median(values) for way, values in steady.items()},
         "first_test_ms": {way: statistics.median(values) for way, values in first.items()},
-        "fixture_vs_stubber": total["fixture"] / total["stubber"],
-        "fixture_vs_stubber_per_test": per_test_ms["fixture"] / per_test_ms["stubber"],
-        "moto_vs_fixture_per_test": per_test_ms["mock_aws"] / per_test_ms["fixture"],
-        "moto_vs_fixture_file": total["mock_aws"] / total["fixture"],
-        "switch_vs_moto_per_test": per_test_ms["mock_aws"] / per_test_ms["mock_aws+switch"],
+        "fixture_vs_stubber": ratio(seconds, "fixture", "stubber"),
+        "fixture_vs_stubber_per_test": ratio(steady, "fixture", "stubber"),
+        "moto_vs_fixture_per_test": ratio(steady, "mock_aws", "fixture"),
+        "moto_vs_fixture_file": ratio(seconds, "mock_aws", "fixture"),
+        "switch_vs_moto_per_test": ratio(steady, "mock_aws", "mock_aws+switch"),
     }
 
 
@@ -288,7 +301,7 @@ def run(tests: int = 200, rounds: int = 3) -> dict[str, Any]:
 def markdown(result: dict[str, Any]) -> str:
     seconds, per_test = result["seconds"], result["per_test_ms"]
     lines = [
-        f"{result['tests']} tests per file, median of {result['rounds']} interleaved rounds",
+        f"{result['tests']} tests per file, {result['rounds']} interleaved rounds (medians; ratios: of the rounds' ratios)",
         "",
         "| way | file (s) | a test after the first (ms) | the first test (ms) |",
         "|---|---|---|---|",

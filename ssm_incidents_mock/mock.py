@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import inspect
 import re
-import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar, overload
@@ -21,7 +20,7 @@ from moto.utilities.arns import parse_arn
 
 from . import seam
 from .config import settings
-from .core import control
+from .core import clock, control
 from .core.calls import CALLS, Calls
 from .core.context import DEFAULT_ACCOUNT_ID
 from .core.faults import FAULTS, Faults
@@ -231,7 +230,7 @@ class SSMIncidentsMock:
         backend = self.backend(account_id or arn.account or DEFAULT_ACCOUNT_ID, incident_arn.split(":")[1])
         if (cloudformation_stack_arn is None) == (codedeploy_deployment_group_arn is None):
             raise ValueError("Give exactly one of cloudformation_stack_arn and codedeploy_deployment_group_arn.")
-        now = time.time()
+        now = clock.now()
         start = now if start_time is None else _epoch("start_time", start_time)
         end = None if end_time is None else _epoch("end_time", end_time)
         created = now if creation_time is None else _epoch("creation_time", creation_time)

@@ -3,6 +3,7 @@ state change, and botocore's retry modes seeing real retryable errors."""
 
 from __future__ import annotations
 
+import time
 from types import SimpleNamespace
 from typing import Any
 
@@ -51,6 +52,18 @@ def test_throttling_in_json_1_1_has_its_type_and_retry_after(contacts: Any, ssm_
     response = assert_error(caught, "ThrottlingException", 429, "Rate exceeded")
     assert response["RetryAfterSeconds"] == 7
     assert response["ResponseMetadata"]["HTTPHeaders"]["retry-after"] == "7"
+
+
+def test_retry_after_of_a_timestamp_member_is_that_many_seconds_from_now(
+    incidents: Any, plan_arn: str, ssm_incidents_faults: Faults
+) -> None:
+    ssm_incidents_faults.add(operation="StartIncident", error="ConflictException", retry_after=120)
+    with pytest.raises(ClientError) as caught:
+        incidents.start_incident(responsePlanArn=plan_arn)
+    response = assert_error(caught, "ConflictException", 409)
+    wait = response["retryAfter"].timestamp() - time.time()
+    assert 60 < wait <= 120  # ssm-incidents models it as a time in the body, not a header
+    assert "retry-after" not in response["ResponseMetadata"]["HTTPHeaders"]
 
 
 def test_internal_server_error_is_a_500_with_the_given_message(incidents: Any, ssm_incidents_faults: Faults) -> None:
