@@ -72,8 +72,8 @@ class Service:
         iam.authorize(principal, ctx, f"{self.spec.signing_name}:{op.name}", self.resources(op, params))
 
 
-class _Seen:
-    """What the recorder learns of a request while it is answered."""
+class Seen:
+    """What the recorder (and a transport's request log) learns of a request while it is answered."""
 
     __slots__ = ("ctx", "fault", "op", "params")
 
@@ -84,9 +84,11 @@ class _Seen:
         self.fault: Fault | None = None
 
 
-def dispatch(service: Service, request: Request, host: str) -> Response:
-    """Answer one request of ``service`` and record it. ``host`` carries the region when it is an AWS host."""
-    seen = _Seen()
+def dispatch(service: Service, request: Request, host: str, seen: Seen | None = None) -> Response:
+    """Answer one request of ``service`` and record it. ``host`` carries the region when it is an AWS host;
+    ``seen``, when given, is filled with the operation and caller the dispatcher found."""
+    if seen is None:
+        seen = Seen()
     response = _answer(service, request, host, seen)
     fault = seen.fault
     if fault is not None and fault.status is not None and fault.error is not None:
@@ -106,7 +108,7 @@ def dispatch(service: Service, request: Request, host: str) -> Response:
     return response
 
 
-def _answer(service: Service, request: Request, host: str, seen: _Seen) -> Response:
+def _answer(service: Service, request: Request, host: str, seen: Seen) -> Response:
     protocol = service.protocol
     op: OperationSpec | None = None
     try:

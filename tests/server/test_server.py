@@ -302,6 +302,45 @@ def test_control_endpoints_reject_wrong_use(
     assert path in body["message"] or "POST" in body["message"] or "GET" in body["message"]
 
 
+def test_a_registered_control_endpoint_is_served_behind_the_control_checks(
+    server: ThreadedSSMIncidentsServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ssm_incidents_mock.server import CONTROL_ENDPOINTS, register_control
+
+    monkeypatch.setattr("ssm_incidents_mock.server.app.CONTROL_ENDPOINTS", dict(CONTROL_ENDPOINTS))
+    register_control("GET", "probe/*", lambda request, name: (200, {"Content-Type": "application/json"}, b"[1]"))
+    assert http("GET", server.url + "/_ssm_incidents_mock/probe/x") == (200, [1])
+    assert http("POST", server.url + "/_ssm_incidents_mock/probe/x", b"")[0] == 405
+    assert http("GET", server.url + "/_ssm_incidents_mock/probe/x/y")[0] == 404  # one segment only
+    assert raw_status(server.url + "/_ssm_incidents_mock/probe/x") == 403  # no control header
+    monkeypatch.undo()
+    assert http("GET", server.url + "/_ssm_incidents_mock/probe/x")[0] == 404
+
+
+def test_fault_rules_calls_and_clock_are_served_as_control_endpoints(server: ThreadedSSMIncidentsServer) -> None:
+    incidents, contacts = client(server.url), client(server.url, service="ssm-contacts")
+    rule = {"service": "ssm-contacts", "operation": "ListContacts", "error": "ThrottlingException"}
+    status, added = http("POST", server.url + "/_ssm_incidents_mock/faults", json.dumps(rule).encode())
+    assert status == 200
+    fault_id = added["fault"]["id"]
+    with pytest.raises(ClientError) as exc_info:
+        contacts.list_contacts()
+    assert_error(exc_info, "ThrottlingException", 429)
+    assert http("GET", f"{server.url}/_ssm_incidents_mock/faults/{fault_id}")[1]["fault"]["fired"] >= 1
+    assert http("PUT", f"{server.url}/_ssm_incidents_mock/faults/{fault_id}", b"")[0] == 405
+    assert http("DELETE", f"{server.url}/_ssm_incidents_mock/faults/{fault_id}") == (200, {"removed": 1})
+    assert contacts.list_contacts()["Contacts"] == []
+    incidents.list_response_plans()
+    status, recorded = http("GET", server.url + "/_ssm_incidents_mock/calls?service=ssm-incidents")
+    assert status == 200 and [c["operation"] for c in recorded["calls"]] == ["ListResponsePlans"]
+    status, moved = http("POST", server.url + "/_ssm_incidents_mock/clock", b'{"advance": 60}')
+    assert (status, moved["offset"]) == (200, 60)
+    assert raw_status(server.url + "/_ssm_incidents_mock/calls") == 403  # the control header is needed
+    assert http("POST", server.url + "/_ssm_incidents_mock/reset")[0] == 200  # resets the bench too
+    assert http("GET", server.url + "/_ssm_incidents_mock/faults")[1] == {"faults": []}
+    assert http("GET", server.url + "/_ssm_incidents_mock/clock")[1]["offset"] == 0
+
+
 # --- concurrency ---------------------------------------------------------------------------------------
 
 

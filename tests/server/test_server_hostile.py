@@ -24,9 +24,9 @@ from werkzeug.test import Client
 from werkzeug.wrappers import Request as WSGIRequest
 from werkzeug.wrappers import Response as WSGIResponse
 
-from ssm_incidents_mock import server as server_module
 from ssm_incidents_mock import snapshot
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer, make_app
+from ssm_incidents_mock.server import app as server_app
 
 # These tests are about the HTTP server, not about onboarding: they opt into lenient mode.
 pytestmark = pytest.mark.usefixtures("lenient")
@@ -466,6 +466,7 @@ def test_dashboard_is_mounted_behind_the_same_checks(monkeypatch: pytest.MonkeyP
         return WSGIResponse(f"<p>dashboard {req.path}</p>", mimetype="text/html")
 
     fake.handle = handle  # type: ignore[attr-defined]
+    fake.DASHBOARD_PATH = "/_ssm_incidents_mock/dashboard"  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "ssm_incidents_mock.dashboard", fake)
     with ThreadedSSMIncidentsServer() as running:
         status, headers, body = exchange(
@@ -477,16 +478,6 @@ def test_dashboard_is_mounted_behind_the_same_checks(monkeypatch: pytest.MonkeyP
         assert b"dashboard /" in exchange(running.port_number, request("GET", "/", extra=html, auth=False))[2]
         refused = request("GET", "/_ssm_incidents_mock/dashboard", host="evil.example", auth=False)
         assert exchange(running.port_number, refused)[0] == 403
-
-
-def test_without_the_dashboard_its_path_is_a_json_404(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util, "find_spec", lambda name, *a: None if name.endswith(".dashboard") else real(name, *a)
-    )
-    with ThreadedSSMIncidentsServer() as running:
-        status, _, payload = exchange(running.port_number, request("GET", "/_ssm_incidents_mock/dashboard", auth=False))
-        assert status == 404 and "not installed" in payload["message"]
 
 
 def test_the_wsgi_app_mounts_in_another_server() -> None:
@@ -559,17 +550,20 @@ def test_state_dump_holds_the_lock_one_batch_at_a_time(monkeypatch: pytest.Monke
 # --- request logs -------------------------------------------------------------------------------------------
 
 
+def server_client(url: str, service: str) -> Any:
+    return boto3.client(
+        service,  # type: ignore[call-overload]
+        region_name="us-east-1",
+        endpoint_url=url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=Config(retries={"max_attempts": 1}),
+    )
+
+
 def test_requests_are_logged_with_operation_account_status_latency(caplog: pytest.LogCaptureFixture) -> None:
     with ThreadedSSMIncidentsServer() as running, caplog.at_level(logging.INFO, logger="ssm_incidents_mock.server"):
-        ssm = boto3.client(
-            "ssm-incidents",
-            region_name="us-east-1",
-            endpoint_url=running.url,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-            config=Config(retries={"max_attempts": 1}),
-        )
-        ssm.list_response_plans()
+        server_client(running.url, "ssm-incidents").list_response_plans()
     (line,) = [r.getMessage() for r in caplog.records if "ListResponsePlans" in r.getMessage()]
     assert "operation=ListResponsePlans" in line and "account=123456789012" in line and "status=200" in line
     assert "latency=" in line and line.endswith("ms")
@@ -589,8 +583,33 @@ def test_control_characters_of_the_request_line_are_escaped_in_the_log(
     assert repr(target[1:])[1:-1] in line  # shown as Python escapes, e.g. \x1b
 
 
+def test_the_request_log_takes_operation_and_account_from_the_one_dispatch(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ssm_incidents_mock.ssm_contacts.responses import SERVICE
+
+    routed: list[str] = []
+    route = SERVICE.protocol.route
+
+    def counted(request: Any) -> Any:
+        routed.append(request.path)
+        return route(request)
+
+    monkeypatch.setattr(SERVICE.protocol, "route", counted)
+    with ThreadedSSMIncidentsServer() as running, caplog.at_level(logging.INFO, logger="ssm_incidents_mock.server"):
+        contacts = server_client(running.url, "ssm-contacts")
+        contacts.meta.events.register(
+            "before-sign.ssm-contacts.*",
+            lambda request, **_: request.headers.add_header("x-moto-account-id", "111122223333"),
+        )
+        assert contacts.list_contacts()["Contacts"] == []  # lenient: no replication set needed
+    (line,) = [r.getMessage() for r in caplog.records if "ListContacts" in r.getMessage()]
+    assert "POST / operation=ListContacts account=111122223333 status=200" in line
+    assert routed == ["/"]  # the log does not route the request again
+
+
 def test_a_broken_dispatcher_is_a_json_500_through_werkzeug(port: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(server_module, "dispatch", lambda *_: 1 / 0)
+    monkeypatch.setattr(server_app, "dispatch", lambda *_: 1 / 0)
     status, headers, payload = exchange(port, request("POST", "/listResponsePlans", b"{}"))
     assert (status, headers["x-amzn-errortype"]) == (500, "InternalServerException")
     assert "ZeroDivision" not in json.dumps(payload)

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from ssm_incidents_mock import server as server_module
 from ssm_incidents_mock.core.wire.http import MAX_BODY_BYTES
 from ssm_incidents_mock.server import DRAIN_LIMIT_BYTES, ThreadedSSMIncidentsServer
+from ssm_incidents_mock.server import app as server_app
 
 AUTH = "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/ssm-incidents/aws4_request, SignedHeaders=host, Signature=00"
 SIGNED = {"Authorization": AUTH}
@@ -287,7 +287,7 @@ def test_a_failure_inside_the_server_is_a_json_500(port: int, monkeypatch: pytes
     def broken(*_: Any) -> Any:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(server_module, "dispatch", broken)
+    monkeypatch.setattr(server_app, "dispatch", broken)
     answer = send(connect(port), "POST", "/listResponsePlans", b"{}")
     assert (answer.status, answer.error_type) == (500, "InternalServerException")
     assert "secret internals" not in answer.json["message"]
