@@ -14,11 +14,11 @@ from __future__ import annotations
 import itertools
 import math
 import random
-import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..config import new_lock
+from . import clock
 from .calls import input_matches
 from .exceptions import ServiceError
 from .wire.model import OperationSpec, ServiceSpec
@@ -114,7 +114,7 @@ class FaultRule:
             retry_after = options["retry_after"]
             if retry_after is not None:
                 name, type_name = _retry_after_member(spec, self.error)
-                members[name] = retry_after if type_name != "timestamp" else time.time() + retry_after
+                members[name] = retry_after if type_name != "timestamp" else clock.now() + retry_after
             message = options["message"] or DEFAULT_MESSAGES.get(self.error, f"{self.error} (injected)")
             error = InjectedError(self.error, message, members)
         return Fault(self, error, options["status"], options["latency"])

@@ -9,11 +9,11 @@ ListRotationShifts answers); while the shift engine is not available (it raises
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..core import clock
 from ..core.context import RequestContext
 from ..ssm_contacts.models import SSMContactsBackend, ssmcontacts_backends
 from ..ssm_contacts.records import ONCALL_SCHEDULE, Contact, ContactChannel, Engagement, Page, Rotation, arn_kind
@@ -224,7 +224,7 @@ def _engagement_row(backend: SSMContactsBackend, engagement: Engagement) -> Enga
 
 def region_page(account: str, region: str, backend: SSMContactsBackend) -> RegionPage:
     """The region's contacts by alias, rotations by name, and newest engagements."""
-    now = time.time()
+    now = clock.now()
     with backend.lock:
         contacts = sorted(backend.contacts.values(), key=lambda c: c.alias)
         rotations = sorted(backend.rotations.values(), key=lambda r: (r.name, r.rotation_arn))
@@ -338,7 +338,7 @@ def _page_row(backend: SSMContactsBackend, page: Page) -> PageRow:
 
 def contact_page(account: str, region: str, backend: SSMContactsBackend, arn: str) -> ContactPage | None:
     """A contact with its channels, plan stages (or rotations and who is on call) and newest pages."""
-    now = time.time()
+    now = clock.now()
     with backend.lock:
         contact = backend.contacts.get(arn)
         if contact is None:

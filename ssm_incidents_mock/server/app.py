@@ -39,6 +39,7 @@ from ..core.wire.model import dns_suffixes
 from ..hosts import host_name, is_loopback
 from ..services import served, service_for
 from ..snapshot import dump_state, reset_state
+from ..ssm_contacts.models import code_for
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -230,7 +231,18 @@ def _test_bench(request: WSGIRequest, name: str) -> Response:
     return json_answer(payload, status)
 
 
+def _contact_code(request: WSGIRequest, name: str) -> Response:
+    """``GET code?arn=<contact channel or page ARN>``: the code its recipient would read on the device."""
+    arn = request.args.get("arn", "")
+    code = code_for(arn) if arn else None
+    if code is None:
+        message = "Give the ARN of a contact channel that was sent an activation code, or of a page: ?arn=..."
+        return json_answer({"message": message}, 404)
+    return json_answer({"arn": arn, "code": code})
+
+
 register_control("POST", "reset", _reset)
+register_control("GET", "code", _contact_code)
 register_control("GET", "state", _state)
 for _method, _name in [
     ("GET", "faults"),

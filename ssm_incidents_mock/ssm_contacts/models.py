@@ -22,6 +22,7 @@ from typing import Any
 
 from moto.core.base_backend import BackendDict
 
+from ..core.arns import parse_arn
 from ..core.context import RequestContext
 from ..ssm_incidents import effects as incidents_effects
 from .channels import MAX_CHANNELS_PER_CONTACT, ChannelOperations
@@ -85,6 +86,15 @@ def contacts_backend(account_id: str, region: str) -> SSMContactsBackend | None:
         return backend
     regional = ssmcontacts_backends[account_id]
     return regional[region] if region in regional else None
+
+
+def code_for(arn: str) -> str | None:
+    """The latest activation code sent to a contact channel, or the accept code of a page, by its ARN."""
+    parsed = parse_arn(arn)
+    backend = _existing_backend(parsed.account, parsed.region) if parsed is not None else None
+    if backend is None:
+        return None
+    return backend.activation_code(arn) or backend.accept_code(arn)
 
 
 def _existing_backend(account_id: str, region: str) -> SSMContactsBackend | None:

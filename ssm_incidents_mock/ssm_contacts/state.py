@@ -12,7 +12,6 @@ from __future__ import annotations
 import heapq
 import itertools
 import threading
-import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -20,6 +19,7 @@ from moto.core.base_backend import BaseBackend
 from moto.utilities.utils import get_partition
 
 from ..config import settings
+from ..core import clock
 from ..core.context import RequestContext
 from ..core.ids import random_uuid
 from ..core.pagination import paginate
@@ -51,8 +51,8 @@ TOKEN_SEPARATOR = "/"
 
 
 def now() -> float:
-    """The backend's clock: ``time.time``, which freezegun and time-machine move."""
-    return time.time()
+    """The backend's clock: ``core.clock.now``, which freezegun, time-machine and the test bench move."""
+    return clock.now()
 
 
 class ContactsState(BaseBackend):

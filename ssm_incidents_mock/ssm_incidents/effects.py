@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from moto.utilities.utils import get_partition
 
 from .. import seam
+from ..core import clock
 from ..core.arns import account_of, partition_of
 from ..core.context import RequestContext
 from ..core.ids import random_uuid, unused
@@ -74,7 +75,7 @@ def notify(
             "detail-type": detail_type,
             "source": NOTIFICATION_SOURCE,
             "account": account_id,
-            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(clock.now())),
             "region": ctx.region,
             "resources": [record.arn],
             "detail": detail,

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import datetime
 import logging
-import time
 from typing import Any
 
 from moto.utilities.utils import get_partition
 
 from .. import seam
+from ..core import clock
 from ..core.arns import account_of, partition_of
 from ..core.context import RequestContext
 from ..core.wire import codec
@@ -142,7 +142,7 @@ def _epoch(value: Any) -> float:
             return datetime.datetime.fromisoformat(text).timestamp()
         except ValueError:
             pass
-    return time.time()
+    return clock.now()
 
 
 def start_automation(

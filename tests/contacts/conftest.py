@@ -11,8 +11,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from ssm_incidents_mock.core import clock as mock_clock
 from ssm_incidents_mock.core.context import RequestContext
-from ssm_incidents_mock.ssm_contacts import rotations, state
+from ssm_incidents_mock.ssm_contacts import rotations
 from ssm_incidents_mock.ssm_contacts.models import SSMContactsBackend, ssmcontacts_backends
 from ssm_incidents_mock.ssm_incidents import models as incident_models
 from tests.support import Clock
@@ -46,7 +47,7 @@ def backend(account: str) -> SSMContactsBackend:
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     """The contacts backend's time, standing still until the test advances it."""
     frozen = Clock()
-    monkeypatch.setattr(state, "time", SimpleNamespace(time=frozen.time))
+    monkeypatch.setattr(mock_clock, "time", SimpleNamespace(time=frozen.time))
     return frozen
 
 

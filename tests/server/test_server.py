@@ -341,6 +341,28 @@ def test_fault_rules_calls_and_clock_are_served_as_control_endpoints(server: Thr
     assert http("GET", server.url + "/_ssm_incidents_mock/clock")[1]["offset"] == 0
 
 
+def test_codes_and_the_clock_over_http_drive_a_contact_s_escalation(server: ThreadedSSMIncidentsServer) -> None:
+    contacts = client(server.url, service="ssm-contacts")
+    contact = contacts.create_contact(Alias="oncall-dev", Type="PERSONAL", Plan={"Stages": []})["ContactArn"]
+    channel = contacts.create_contact_channel(
+        ContactId=contact, Name="mail", Type="EMAIL", DeliveryAddress={"SimpleAddress": "dev@example.com"}
+    )["ContactChannelArn"]
+    stage = {"Targets": [{"ChannelTargetInfo": {"ContactChannelId": channel}}]}
+    contacts.update_contact(ContactId=contact, Plan={"Stages": [{"DurationInMinutes": 5, **stage}, {"DurationInMinutes": 5, **stage}]})
+    status, sent = http("GET", f"{server.url}/_ssm_incidents_mock/code?arn={channel}")
+    assert status == 200 and sent["code"]
+    contacts.activate_contact_channel(ContactChannelId=channel, ActivationCode=sent["code"])
+    engagement = contacts.start_engagement(ContactId=contact, Sender="bot", Subject="s", Content="c")["EngagementArn"]
+    assert len(contacts.list_pages_by_engagement(EngagementId=engagement)["Pages"]) == 1
+    assert http("POST", server.url + "/_ssm_incidents_mock/clock", b'{"advance": 301}')[0] == 200
+    pages = contacts.list_pages_by_engagement(EngagementId=engagement)["Pages"]
+    assert len(pages) == 2  # the second stage fired once its five minutes had passed on the mock's clock
+    status, accept = http("GET", f"{server.url}/_ssm_incidents_mock/code?arn={pages[0]['PageArn']}")
+    assert status == 200
+    contacts.accept_page(PageId=pages[0]["PageArn"], AcceptType="READ", AcceptCode=accept["code"])
+    assert http("GET", f"{server.url}/_ssm_incidents_mock/code?arn=arn:aws:ssm-contacts:us-east-1:1:page/x")[0] == 404
+
+
 # --- concurrency ---------------------------------------------------------------------------------------
 
 

@@ -1,17 +1,12 @@
-"""A clock the tests move by hand, in place of ``time.time`` inside the package."""
+"""A clock the tests move by hand, in place of ``time.time`` inside the mock's clock."""
 
 from __future__ import annotations
 
-import sys
-import time
 from types import SimpleNamespace
 
 import pytest
 
-from ssm_incidents_mock.ssm_incidents import models, records  # noqa: F401  # loads every module that reads the clock
-
-# The backend's packages: each of their modules that reads ``time`` reads this clock instead.
-BACKEND_PACKAGES = ("ssm_incidents_mock.ssm_incidents.models.", "ssm_incidents_mock.ssm_incidents.records.")
+from ssm_incidents_mock.core import clock as mock_clock
 
 
 class Clock:
@@ -28,9 +23,5 @@ class Clock:
         return self.now
 
     def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        """Make the backend and its records read this clock; everything else keeps the real time."""
-        fake = SimpleNamespace(**{name: getattr(time, name) for name in dir(time) if not name.startswith("_")})
-        fake.time = self.time
-        for name, module in list(sys.modules.items()):
-            if name.startswith(BACKEND_PACKAGES) and getattr(module, "time", None) is time:
-                monkeypatch.setattr(module, "time", fake)
+        """Make the mock's clock (``core.clock``, which every backend reads) read this one."""
+        monkeypatch.setattr(mock_clock, "time", SimpleNamespace(time=self.time))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import heapq
 import math
 import re
-import time
 from collections.abc import Iterator
 from typing import Any
 
+from ...core import clock
 from ...core.context import RequestContext
 from ...core.ids import random_uuid_value, unused, uuid_text
 from ...core.wire.codec import compact
@@ -53,7 +53,7 @@ class IncidentOperations(TimelineOperations):
 
         # Each incident is created strictly later than the last one, whatever the clock says: listings
         # order and page by creation time.
-        now = max(time.time(), math.nextafter(self.last_creation_time, math.inf))
+        now = max(clock.now(), math.nextafter(self.last_creation_time, math.inf))
         self.last_creation_time = now
         new_id = uuid_text(unused(random_uuid_value, self.incidents.ids))
         arn = record_arn(plan.arn, new_id)  # in the plan owner's account
@@ -155,7 +155,7 @@ class IncidentOperations(TimelineOperations):
             changes.append(("impact", str(impact)))
         if status is not None and status != record.status:
             changes.append(("status", status))
-            record.resolved_time = time.time() if status == "RESOLVED" else None
+            record.resolved_time = clock.now() if status == "RESOLVED" else None
         self.incidents.change(record, status, impact)
         if chat_channel is not None:
             channel = chat_channel_or_none(chat_channel)

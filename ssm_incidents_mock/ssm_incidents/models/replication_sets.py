@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
+from ...core import clock
 from ...core.context import RequestContext
 from ...core.ids import random_uuid
 from .. import effects
@@ -74,7 +74,7 @@ class ReplicationSetOperations(BackendState):
         if "addRegionAction" in action:
             add = action["addRegionAction"]
             _check_new_region(rs, add["regionName"], add.get("sseKmsKeyId"))
-            rs.region_map[add["regionName"]] = RegionInfo(add.get("sseKmsKeyId"), time.time())
+            rs.region_map[add["regionName"]] = RegionInfo(add.get("sseKmsKeyId"), clock.now())
             rs.lifecycle.restart("UPDATING")
             rs.touch(ctx.caller_arn)
             return

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
+from ...core import clock
 from ...core.context import RequestContext
 from ...core.ids import derived_number
 from ...core.wire.codec import canonical, compact, decode
@@ -36,7 +36,7 @@ class TimelineOperations(BackendState):
         references: list[dict[str, str]] | None = None,
         updated_time: float | None = None,
     ) -> TimelineEvent:
-        now = time.time() if updated_time is None else updated_time
+        now = clock.now() if updated_time is None else updated_time
         timeline = incident.timeline
         event = TimelineEvent(
             incident.arn,
@@ -125,7 +125,7 @@ class TimelineOperations(BackendState):
             event.data = event_data
         if event_references is not None:  # replaces the whole list; [] clears it
             event.references = _copy_refs(event_references)
-        event.event_updated_time = time.time()
+        event.event_updated_time = clock.now()
 
     def delete_timeline_event(self, ctx: RequestContext, incident_record_arn: str, event_id: str) -> None:
         self.require_onboarded(ctx, modeled_not_found=False)

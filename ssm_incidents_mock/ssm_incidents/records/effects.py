@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timezone
 from typing import Any
+
+from ...core import clock
 
 
 class AutomationExecution:
@@ -48,7 +49,7 @@ class AutomationExecution:
         self.incident_record_arn: str | None = None
         self.role_arn: str | None = None
         self.target_account: str | None = None
-        self.start_time = time.time()
+        self.start_time = clock.now()
         self.status = "InProgress"
 
     def description(self) -> dict[str, Any]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from ... import seam
 from ...config import settings
+from ...core import clock
 
 DEFAULT_KEY = "DefaultKey"
 
@@ -62,7 +62,7 @@ class ReplicationSet:
     """
 
     def __init__(self, arn: str, regions: dict[str, dict[str, Any]], caller: str) -> None:
-        now = time.time()
+        now = clock.now()
         self.arn = arn
         self.region_map: dict[str, RegionInfo] = {
             name: RegionInfo((spec or {}).get("sseKmsKeyId"), now) for name, spec in regions.items()
@@ -77,7 +77,7 @@ class ReplicationSet:
 
     def touch(self, caller: str) -> None:
         self.last_modified_by = caller
-        self.last_modified_time = time.time()
+        self.last_modified_time = clock.now()
 
     @property
     def current_status(self) -> str:
@@ -91,7 +91,7 @@ class ReplicationSet:
     def observe(self) -> None:
         """A GetReplicationSet: take the statuses as they are now, then count the read."""
         self.drop_deleted_regions()
-        now = time.time()
+        now = clock.now()
         self.status = self.lifecycle.current
         self.lifecycle.advance()
         for info in self.region_map.values():
