@@ -154,9 +154,6 @@ def test_writes_are_405_with_allow_on_every_dashboard_path(browser: Client, meth
         _assert_security_headers(response)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the server forwards only GET and HEAD to the dashboard; other methods answer its JSON 404"
-)
 def test_the_server_answers_405_for_writes_to_the_dashboard(incident: str) -> None:
     with ThreadedSSMIncidentsServer() as server:
         request = urllib.request.Request(server.url + OVERVIEW, data=b"x", method="POST")
