@@ -32,6 +32,12 @@ def _parser() -> argparse.ArgumentParser:
         help="serve accounts without a replication set as if it held the calling region",
     )
     server.add_argument(
+        "--replication-phases",
+        action="store_const",
+        const=True,
+        help="show the replication set CREATING, UPDATING and DELETING for one read each (default: ACTIVE at once)",
+    )
+    server.add_argument(
         "--verbose", "-v", action="store_true", help="log every request (operation, account, status, latency) to stderr"
     )
     add_access_options(server)
@@ -59,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         verbose=options.verbose,
         allowed_hosts=options.allow_host,
         cors_origins=options.cors_origin,
+        replication_phases=options.replication_phases,
     )
 
 

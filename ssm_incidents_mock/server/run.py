@@ -61,11 +61,13 @@ class ThreadedSSMIncidentsServer:
         verbose: bool = False,
         allowed_hosts: Iterable[str] = (),
         cors_origins: Iterable[str] = (),
+        replication_phases: bool | None = None,
         **options: Any,
     ) -> None:
         self.host = host
         self.port = port
         self.strict = strict
+        self.replication_phases = replication_phases
         self.verbose = verbose
         self.allowed_hosts = tuple(allowed_hosts)
         self.cors_origins = tuple(cors_origins)
@@ -73,6 +75,7 @@ class ThreadedSSMIncidentsServer:
         self._server: SSMIncidentsHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._strict_token: int | None = None
+        self._phases_token: int | None = None
 
     def start(self) -> None:
         if self._server is not None:
@@ -87,6 +90,8 @@ class ThreadedSSMIncidentsServer:
         )
         if self.strict is not None:
             self._strict_token = settings.push_strict(self.strict)
+        if self.replication_phases is not None:
+            self._phases_token = settings.push_replication_phases(self.replication_phases)
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="ssm-incidents-mock-server", daemon=True
@@ -122,6 +127,9 @@ class ThreadedSSMIncidentsServer:
         if self._strict_token is not None:
             settings.pop_strict(self._strict_token)
             self._strict_token = None
+        if self._phases_token is not None:
+            settings.pop_replication_phases(self._phases_token)
+            self._phases_token = None
 
     def __enter__(self) -> ThreadedSSMIncidentsServer:
         self.start()
@@ -138,15 +146,21 @@ def serve(
     verbose: bool = False,
     allowed_hosts: Iterable[str] = (),
     cors_origins: Iterable[str] = (),
+    replication_phases: bool | None = None,
 ) -> int:
-    """Run in the foreground until SIGINT or SIGTERM; prints the endpoint URL first. Returns the exit code."""
+    """Run in the foreground until SIGINT or SIGTERM; prints the endpoint URL first. Returns the exit code.
+
+    ``strict`` and ``replication_phases`` (None: the environment decides) hold for the life of the process.
+    """
     try:
         server = make_server(host, port, verbose=verbose, allowed_hosts=allowed_hosts, cors_origins=cors_origins)
     except OSError as error:
         print(f"ssm-incidents-mock: cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr)
         return 1
     if strict is not None:  # None: the environment decides (strict unless SSM_INCIDENTS_MOCK_STRICT=false)
-        settings.push_strict(strict)  # held for the life of the process
+        settings.push_strict(strict)
+    if replication_phases is not None:  # None: SSM_INCIDENTS_MOCK_REPLICATION_PHASES decides (off by default)
+        settings.push_replication_phases(replication_phases)
     _announce("ssm-incidents and ssm-contacts", server.url, host)
     serve_until_signalled(server, server.close_connections)
     print("ssm-incidents-mock: stopped", flush=True)

@@ -120,6 +120,19 @@ def test_strict_server_requires_a_replication_set_and_restores_the_setting() -> 
     assert settings.strict_replication_set is before
 
 
+def test_replication_phases_on_request_and_the_setting_restored() -> None:
+    from ssm_incidents_mock.config import settings
+
+    before = settings.replication_phases
+    with ThreadedSSMIncidentsServer(replication_phases=True) as running:
+        http("POST", running.url + "/_ssm_incidents_mock/reset")
+        ssm = client(running.url)
+        arn = ssm.create_replication_set(regions={"us-east-1": {}})["arn"]
+        assert ssm.get_replication_set(arn=arn)["replicationSet"]["status"] == "CREATING"
+        assert ssm.get_replication_set(arn=arn)["replicationSet"]["status"] == "ACTIVE"
+    assert settings.replication_phases is before
+
+
 def test_region_comes_from_the_sigv4_scope(server: ThreadedSSMIncidentsServer) -> None:
     east = client(server.url, region="us-east-1")
     arn = east.create_replication_set(regions={"us-east-1": {}})["arn"]
@@ -502,6 +515,18 @@ def test_console_script_runs_the_same_server() -> None:
     finally:
         code, _ = _finish(process, signal.SIGTERM)
     assert code == 0
+
+
+def test_replication_phases_flag() -> None:
+    command = [sys.executable, "-m", "ssm_incidents_mock", "server", "--port", "0", "--replication-phases"]
+    process, address = _launch(command)
+    try:
+        ssm = client(f"http://{address}")
+        arn = ssm.create_replication_set(regions={"us-east-1": {}})["arn"]
+        statuses = [ssm.get_replication_set(arn=arn)["replicationSet"]["status"] for _ in range(2)]
+    finally:
+        code, _ = _finish(process, signal.SIGTERM)
+    assert (code, statuses) == (0, ["CREATING", "ACTIVE"])
 
 
 def test_command_line_help_and_bad_arguments() -> None:
