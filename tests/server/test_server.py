@@ -361,7 +361,9 @@ def test_codes_and_the_clock_over_http_drive_a_contact_s_escalation(server: Thre
         ContactId=contact, Name="mail", Type="EMAIL", DeliveryAddress={"SimpleAddress": "dev@example.com"}
     )["ContactChannelArn"]
     stage = {"Targets": [{"ChannelTargetInfo": {"ContactChannelId": channel}}]}
-    contacts.update_contact(ContactId=contact, Plan={"Stages": [{"DurationInMinutes": 5, **stage}, {"DurationInMinutes": 5, **stage}]})
+    contacts.update_contact(
+        ContactId=contact, Plan={"Stages": [{"DurationInMinutes": 5, **stage}, {"DurationInMinutes": 5, **stage}]}
+    )
     status, sent = http("GET", f"{server.url}/_ssm_incidents_mock/code?arn={channel}")
     assert status == 200 and sent["code"]
     contacts.activate_contact_channel(ContactChannelId=channel, ActivationCode=sent["code"])
