@@ -18,12 +18,14 @@ from typing import Any
 import botocore.session
 from botocore.model import ServiceModel, Shape
 
+from tests.support.strategies import pattern_ok
+
 SERVICE_NAME = "ssm-incidents"
 
 
-@lru_cache(maxsize=1)
-def service_model() -> ServiceModel:
-    return botocore.session.get_session().get_service_model(SERVICE_NAME)
+@lru_cache(maxsize=2)
+def service_model(service: str = SERVICE_NAME) -> ServiceModel:
+    return botocore.session.get_session().get_service_model(service)
 
 
 _PY_TYPES: dict[str, tuple[type, ...]] = {
@@ -86,15 +88,17 @@ def _walk(shape: Shape, value: Any, path: str, problems: list[str], parsed: bool
         if shape.enum and value not in shape.enum:
             problems.append(f"{path}: {value!r} not in enum {shape.enum}")
         pattern = shape.metadata.get("pattern")
-        if pattern and re.search(pattern, value) is None:
+        if pattern and not (pattern_ok(pattern, value) if "\\p{" in pattern else re.search(pattern, value)):
             problems.append(f"{path}: {value!r:.120} does not match {pattern}")
     elif kind in ("integer", "long", "double", "float"):
         _limits(shape, value, path, "value", problems)
 
 
-def output_problems(operation: str, response: dict[str, Any], parsed: bool = True) -> list[str]:
+def output_problems(
+    operation: str, response: dict[str, Any], parsed: bool = True, service: str = SERVICE_NAME
+) -> list[str]:
     """Every way ``response`` (a boto3 answer of ``operation``, or its JSON body) departs from the output shape."""
-    shape = service_model().operation_model(operation).output_shape
+    shape = service_model(service).operation_model(operation).output_shape
     body = {k: v for k, v in response.items() if k != "ResponseMetadata"}
     if shape is None:
         return [f"{operation}: has no output shape but answered {body!r}"] if body else []

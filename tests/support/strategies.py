@@ -15,10 +15,11 @@ Channels: ``"boto3"`` draws only values botocore can serialize with parameter va
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime, timezone
 from typing import Any
 
-from botocore.model import Shape
+from botocore.model import ServiceModel, Shape
 from hypothesis import strategies as st
 
 from ssm_incidents_mock.ssm_incidents import SPEC
@@ -75,7 +76,7 @@ def leaf_ok(shape: Shape, value: Any) -> bool:
         if (low is not None and len(value) < low) or (high is not None and len(value) > high):
             return False
         pattern = shape.metadata.get("pattern")
-        if pattern and re.fullmatch(pattern, value) is None:
+        if pattern and not pattern_ok(pattern, value):
             return False
         enum = getattr(shape, "enum", None)
         return not enum or value in enum
@@ -88,6 +89,17 @@ def leaf_ok(shape: Shape, value: Any) -> bool:
     if kind == "timestamp":
         return isinstance(value, (int, float, datetime)) and not isinstance(value, bool)
     raise AssertionError(kind)
+
+
+def pattern_ok(pattern: str, value: str) -> bool:
+    """``re.fullmatch``, and for ssm-contacts' ``^[...]*$`` classes with ``\\p{L}`` (which ``re`` lacks): every
+    character of one of the named Unicode categories or of the rest of the class."""
+    if "\\p{" not in pattern:
+        return re.fullmatch(pattern, value) is not None
+    body = pattern[len("^[") : -len("]*$")]
+    categories = set(re.findall(r"\\p\{(\w)\}", body))
+    rest = re.sub(r"\\p\{\w\}", "", body)
+    return all(unicodedata.category(ch)[0] in categories or (rest and re.fullmatch(f"[{rest}]", ch)) for ch in value)
 
 
 # --------------------------------------------------------------------------- drawing
@@ -103,13 +115,19 @@ def _valid_string(draw: Any, shape: Shape, world: World, in_uri: bool) -> str:
         return str(draw(st.sampled_from(enum)))
     low, high = _bounds(shape)
     low = low or 0
-    pool = world.get(POOL_OF_SHAPE.get(shape.name, ""), [])
+    pool = world.get(shape.name) or world.get(POOL_OF_SHAPE.get(shape.name, ""), [])
     pick = draw(st.integers(0, 3)) if pool else 3
     if pick <= 1:
         return pool[0]  # the resource this operation is about (see harness.focus)
     if pick == 2:
         return str(draw(st.sampled_from(pool)))
     pattern = shape.metadata.get("pattern")
+    if pattern and "\\p{" in pattern:
+        letters = st.characters(whitelist_categories=("Lu", "Ll", "Nd", "Zs"), whitelist_characters="_.-")
+        size = min(high if high is not None else 40, 40)
+        return str(
+            draw(st.text(letters, min_size=max(low, 1), max_size=max(size, 1)).filter(lambda s: leaf_ok(shape, s)))
+        )
     if pattern:
         cap = high if high is not None else 2000
         text = draw(st.from_regex(pattern, fullmatch=True).filter(lambda s: low <= len(s) <= cap and "\x00" not in s))
@@ -336,9 +354,11 @@ def _map(draw: Any, shape: Shape, world: World, channel: str, hostile: bool, dep
     return out, broken
 
 
-def request(op_name: str, world: World, channel: str) -> st.SearchStrategy[tuple[dict[str, Any], bool]]:
-    """Strategy for one input of ``op_name`` and whether it breaks the model."""
-    shape = SPEC.model.operation_model(op_name).input_shape
+def request(
+    op_name: str, world: World, channel: str, model: ServiceModel | None = None
+) -> st.SearchStrategy[tuple[dict[str, Any], bool]]:
+    """Strategy for one input of ``op_name`` (of ``model``, ssm-incidents' by default) and whether it breaks the model."""
+    shape = (model or SPEC.model).operation_model(op_name).input_shape
 
     @st.composite
     def build(draw: Any) -> tuple[dict[str, Any], bool]:

@@ -1,0 +1,238 @@
+"""Model-driven fuzzing of all 39 ssm-contacts operations in process: through boto3, and as raw json 1.1.
+
+Every example starts from a freshly reset contacts backend of an onboarded account, seeded with a
+contact, a channel, a rotation with an override and an engagement with its page, sends one valid or
+hostile input (``tests.support.strategies``, driven by the ssm-contacts model) and checks the
+contract: never a 5xx, only modeled errors (ValidationException when the input breaks the model),
+and a 4xx leaves the stored state as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ssm_incidents_mock import mock_incident_manager
+from ssm_incidents_mock.core.wire.http import Request
+from ssm_incidents_mock.ssm_contacts import SPEC
+from ssm_incidents_mock.ssm_contacts.models import SSMContactsBackend, ssmcontacts_backends
+from ssm_incidents_mock.ssm_contacts.responses import dispatch
+from tests.support.fuzz import ACCOUNT, COUNTER, REGION, freeze, fuzz_settings
+from tests.support.shapes import output_problems
+from tests.support.strategies import World, request
+
+OPERATIONS = sorted(SPEC.operations)
+FUZZ = fuzz_settings(ci_examples=6, long_examples=80)
+HOST = f"ssm-contacts.{REGION}.amazonaws.com"
+AUTH = f"AWS4-HMAC-SHA256 Credential=FOOBARKEY/20240101/{REGION}/ssm-contacts/aws4_request, SignedHeaders=host, Signature=0"
+START = datetime(2030, 1, 1, tzinfo=timezone.utc)
+POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "ssm-contacts:*", "Resource": "*"}
+        ],
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def contacts() -> Iterator[Any]:
+    """One unchecked ``ssm-contacts`` client in an onboarded account, for the whole module."""
+    with mock_incident_manager():
+        boto3.client("ssm-incidents", region_name=REGION).create_replication_set(regions={REGION: {}})
+        yield boto3.client(
+            "ssm-contacts",
+            region_name=REGION,
+            config=Config(parameter_validation=False, retries={"max_attempts": 1, "mode": "standard"}),
+        )
+
+
+def backend() -> SSMContactsBackend:
+    return ssmcontacts_backends[ACCOUNT][REGION]
+
+
+def build_world(c: Any) -> World:
+    """Reset the contacts backend and seed one of each resource; the identifiers by model shape name."""
+    backend().reset()
+    alice = c.create_contact(Alias="fuzz-alice", Type="PERSONAL", Plan={"Stages": []})["ContactArn"]
+    phone = c.create_contact_channel(
+        ContactId=alice, Name="phone", Type="SMS", DeliveryAddress={"SimpleAddress": "+15005550199"}
+    )["ContactChannelArn"]
+    activation = backend().activation_code(phone)
+    c.activate_contact_channel(ContactChannelId=phone, ActivationCode=activation)
+    c.update_contact(ContactId=alice, Plan={"Stages": [{"DurationInMinutes": 5, "Targets": [_channel(phone)]}]})
+    c.send_activation_code(ContactChannelId=phone)
+    recurrence = {
+        "DailySettings": [{"HourOfDay": 9, "MinuteOfHour": 0}],
+        "NumberOfOnCalls": 1,
+        "RecurrenceMultiplier": 1,
+    }
+    rotation = c.create_rotation(
+        Name="fuzz", ContactIds=[alice], TimeZoneId="UTC", Recurrence=recurrence, StartTime=START
+    )["RotationArn"]
+    override = c.create_rotation_override(
+        RotationId=rotation, NewContactIds=[alice], StartTime=START, EndTime=START.replace(hour=12)
+    )["RotationOverrideId"]
+    engagement = c.start_engagement(ContactId=alice, Sender="fuzz", Subject="s", Content="c")["EngagementArn"]
+    page = c.list_pages_by_engagement(EngagementId=engagement)["Pages"][0]["PageArn"]
+    c.tag_resource(ResourceARN=alice, Tags=[{"Key": "team", "Value": "a"}])
+    c.put_contact_policy(ContactArn=alice, Policy=POLICY)
+    COUNTER.add("contacts in-process", 11)
+    arns = [alice, phone, rotation, engagement, page]
+    missing = alice.rsplit("/", 1)[0] + "/missing"
+    return {
+        "SsmContactsArn": [*arns, missing],
+        "AmazonResourceName": [alice, rotation, missing],
+        "Uuid": [override, "00000000-0000-0000-0000-000000000000"],
+        "ActivationCode": [activation or "123456", "000000"],
+        "AcceptCode": [backend().accept_code(page) or "123456", "000000"],
+        "Policy": [POLICY],
+        "TimeZoneId": ["UTC", "America/Los_Angeles", "Nowhere/Atlantis"],
+        "ContactAlias": ["fuzz-alice", "bob"],
+    }
+
+
+def _channel(arn: str) -> dict[str, Any]:
+    return {"ChannelTargetInfo": {"ContactChannelId": arn, "RetryIntervalInMinutes": 1}}
+
+
+def focus(world: World, op_name: str) -> World:
+    """The world with the ARN ``op_name`` is most about listed first."""
+    alice, phone, rotation, engagement, page = world["SsmContactsArn"][:5]
+    if "Channel" in op_name or "ActivationCode" in op_name:
+        first = phone
+    elif "Rotation" in op_name:
+        first = rotation
+    elif "Engagement" in op_name:
+        first = engagement
+    elif "Page" in op_name and op_name != "ListPagesByContact":
+        first = page
+    else:
+        first = alice
+    return {**world, "SsmContactsArn": [first] + [a for a in world["SsmContactsArn"] if a != first]}
+
+
+def snapshot() -> Any:
+    state = freeze(backend())
+    state[type(backend()).__name__].pop("idempotency", None)  # rendered answers carry request ids
+    return state
+
+
+def check_error(op_name: str, code: str, status: int, message: str, broken: bool, params: Any) -> None:
+    op = SPEC.operations[op_name]
+    COUNTER.outcome(f"contacts {op_name}", code)
+    assert status < 500, (op_name, code, message, params)
+    assert code in op.errors, f"{op_name} answered unmodeled {code}: {message} for {params!r:.500}"
+    assert status == SPEC.error_status[code], (op_name, code, status)
+    assert message.strip(), (op_name, code, "empty message")
+    if broken:
+        assert code == "ValidationException", f"{op_name} answered {code} ({message}) to invalid {params!r:.500}"
+
+
+def test_every_operation_is_fuzzed() -> None:
+    assert len(OPERATIONS) == 39
+    assert all(hasattr(SSMContactsBackend, SPEC.operations[op].method_name) for op in OPERATIONS)
+
+
+@pytest.mark.parametrize("op_name", OPERATIONS)
+@FUZZ
+@given(data=st.data())
+def test_boto3_input_fuzz(contacts: Any, op_name: str, data: st.DataObject) -> None:
+    world = focus(build_world(contacts), op_name)
+    params, broken = data.draw(request(op_name, world, "boto3", SPEC.model), label="input")
+    before = snapshot()
+    COUNTER.add("contacts in-process")
+    try:
+        answer = getattr(contacts, SPEC.operations[op_name].method_name)(**params)
+    except ClientError as error:
+        meta = error.response
+        code, status = meta["Error"]["Code"], meta["ResponseMetadata"]["HTTPStatusCode"]
+        check_error(op_name, code, status, meta["Error"].get("Message", ""), broken, params)
+        assert snapshot() == before, f"{op_name} changed state although it answered {code}"
+        return
+    COUNTER.outcome(f"contacts {op_name}", "ok")
+    assert not broken, f"{op_name} accepted an input that breaks the model: {params!r:.500}"
+    assert answer["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert not output_problems(op_name, answer, service="ssm-contacts")
+
+
+# --------------------------------------------------------------------------- raw json 1.1
+
+
+def raw(op_name: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
+    COUNTER.add("contacts in-process raw")
+    headers = {
+        "Content-Type": "application/x-amz-json-1.1",
+        "X-Amz-Target": f"{SPEC.target_prefix}.{op_name}",
+        "Authorization": AUTH,
+    }
+    return dispatch(Request("POST", "/", "", headers, body), HOST)
+
+
+def check_raw(op_name: str, params: Any, broken: bool, answer: tuple[int, dict[str, str], bytes], before: Any) -> None:
+    status, _, body = answer
+    payload = json.loads(body)
+    if status >= 400:
+        code = payload.get("__type", "").rsplit("#", 1)[-1]
+        message = payload.get("message") or payload.get("Message", "")
+        check_error(op_name, code, status, message, broken, params)
+        assert snapshot() == before, f"{op_name} changed state although it answered {code}"
+        return
+    assert not broken, f"{op_name} accepted an input that breaks the model: {params!r:.500}"
+    assert status == 200, (op_name, status)
+    assert not output_problems(op_name, payload, parsed=False, service="ssm-contacts")
+
+
+@pytest.mark.parametrize("op_name", OPERATIONS)
+@FUZZ
+@given(data=st.data())
+def test_raw_input_fuzz(contacts: Any, op_name: str, data: st.DataObject) -> None:
+    world = focus(build_world(contacts), op_name)
+    params, broken = data.draw(request(op_name, world, "raw", SPEC.model), label="input")
+    ascii_json = data.draw(st.booleans(), label="ascii_json")
+    before = snapshot()
+    body = json.dumps(params, ensure_ascii=ascii_json).encode("utf-8", "surrogatepass")
+    check_raw(op_name, params, broken, raw(op_name, body), before)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=12,
+)
+HOSTILE_BODIES = [
+    b"",
+    b"{",
+    b"null",
+    b"[]",
+    b'"text"',
+    b"\xff\xfe",
+    b"[" * 20_000 + b"]" * 20_000,
+    b'{"a":' * 20_000 + b"1" + b"}" * 20_000,
+    json.dumps({"ContactId": "x" * 5_000_000}).encode(),
+    b'{"NextToken": 1e999, "MaxResults": -1e999}',
+]
+
+
+@pytest.mark.parametrize("op_name", OPERATIONS)
+@FUZZ
+@given(data=st.data())
+def test_any_json_body(contacts: Any, op_name: str, data: st.DataObject) -> None:
+    """Any JSON document (or a malformed, deep or huge body): a modeled 4xx or a shaped success, never a 5xx."""
+    build_world(contacts)
+    if data.draw(st.booleans(), label="prepared"):
+        body = data.draw(st.sampled_from(HOSTILE_BODIES), label="body")
+    else:
+        body = json.dumps(data.draw(JSON, label="json")).encode()
+    before = snapshot()
+    check_raw(op_name, body[:200], False, raw(op_name, body), before)
