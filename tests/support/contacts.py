@@ -206,3 +206,21 @@ def rotation(backend: Any, ctx: RequestContext, members: list[str], start: float
             start_time=start,
         )
     )
+
+
+def seed_through(c: Any, alias: str, start: Any) -> tuple[str, str, str]:
+    """Through an ``ssm-contacts`` client: a PERSONAL contact paged on an activated SMS channel in its
+    one stage, and a daily rotation of it from ``start``. Returns the contact, channel and rotation ARNs."""
+    from ssm_incidents_mock.ssm_contacts.models import ssmcontacts_backends
+
+    backend = ssmcontacts_backends["123456789012"][c.meta.region_name]
+    contact = c.create_contact(Alias=alias, Type="PERSONAL", Plan={"Stages": []})["ContactArn"]
+    phone = c.create_contact_channel(
+        ContactId=contact, Name="phone", Type="SMS", DeliveryAddress={"SimpleAddress": "+15005550199"}
+    )["ContactChannelArn"]
+    c.activate_contact_channel(ContactChannelId=phone, ActivationCode=backend.activation_code(phone))
+    c.update_contact(ContactId=contact, Plan={"Stages": [stage(5, channel_target(phone))]})
+    rotation = c.create_rotation(
+        Name=alias, ContactIds=[contact], TimeZoneId="UTC", Recurrence=daily(), StartTime=start
+    )["RotationArn"]
+    return contact, phone, rotation
