@@ -90,20 +90,20 @@ def build_world(c: Any) -> World:
     }
 
 
+FOCUS_OF_MEMBER = {"ContactChannelId": 1, "RotationId": 2, "RotationIds": 2, "EngagementId": 3, "PageId": 4}
+
+
 def focus(world: World, op_name: str) -> World:
-    """The world with the ARN ``op_name`` is most about listed first."""
-    alice, phone, rotation, engagement, page = world["SsmContactsArn"][:5]
-    if "Channel" in op_name or "ActivationCode" in op_name:
-        first = phone
-    elif "Rotation" in op_name:
-        first = rotation
-    elif "Engagement" in op_name:
-        first = engagement
-    elif "Page" in op_name and op_name != "ListPagesByContact":
-        first = page
-    else:
-        first = alice
-    return {**world, "SsmContactsArn": [first] + [a for a in world["SsmContactsArn"] if a != first]}
+    """The world with the ARN ``op_name`` is most about listed first: the resource of its first identifier
+    member (a contact unless it names a channel, rotation, engagement or page)."""
+    arns = world["SsmContactsArn"]
+    shape = SPEC.model.operation_model(op_name).input_shape
+    members = list(shape.members) if shape is not None else []
+    index = next((FOCUS_OF_MEMBER[m] for m in members if m in FOCUS_OF_MEMBER), 0)
+    if "ResourceARN" in members:
+        index = len(op_name) % 2 * 2  # a contact or a rotation
+    first = arns[index]
+    return {**world, "SsmContactsArn": [first] + [a for a in arns if a != first]}
 
 
 def snapshot() -> Any:
