@@ -105,12 +105,26 @@ def rotation_shifts(
 
 def _shifts(rotation: Rotation, segments: list[Segment], low: float, high: float) -> Iterator[dict[str, Any]]:
     instant = low
-    while instant < high:
-        number, start, end = rotation.shift_at(instant)
+    if instant >= high:
+        return
+    number, start, end = rotation.shift_at(instant)
+    while True:
         members = rotation.members(number)
         for begin, finish in _covered(rotation, max(start, instant), min(end, high)):
             yield from _split(begin, finish, members, segments)
-        instant = end if rotation.coverage is None else rotation.coverage.next_start(end)
+        if rotation.coverage is None:
+            # the next shift starts where this one ends: no search for it
+            instant = end
+            if instant >= high:
+                return
+            number, start, end = number + 1, end, rotation.boundary(number + 2)
+            if end <= start:  # hand-offs that fall together (a DST jump): find the shift in progress
+                number, start, end = rotation.shift_at(instant)
+        else:
+            instant = rotation.coverage.next_start(end)
+            if instant >= high:
+                return
+            number, start, end = rotation.shift_at(instant)
 
 
 def on_call_now(
