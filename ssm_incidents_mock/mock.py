@@ -12,6 +12,7 @@ import inspect
 import re
 from collections.abc import Callable
 from datetime import datetime
+from types import ModuleType
 from typing import Any, TypeVar, overload
 
 from moto import mock_aws
@@ -165,6 +166,12 @@ class SSMIncidentsMock:
     def calls(self) -> Calls:
         """Every request the mock answered, oldest first (``calls.assert_called_once("StartIncident", impact=1)``)."""
         return CALLS
+
+    @property
+    def clock(self) -> ModuleType:
+        """The mock's clock (``now()``, ``advance(seconds)``, ``set_time(epoch)``, ``reset()``), back at the
+        time of day when a mock starts and stops; every backend reads it, so moving it moves escalation."""
+        return clock
 
     def backend(self, account_id: str = DEFAULT_ACCOUNT_ID, partition: str = "aws") -> SSMIncidentsBackend:
         """The backend holding ``account_id``'s Incident Manager state."""
