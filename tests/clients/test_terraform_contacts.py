@@ -155,8 +155,17 @@ output "plan" {
   value = data.aws_ssmcontacts_plan.escalation
 }
 
+# The data source lists shift_coverages in no fixed order (the provider builds them from a map): the
+# output sorts them by day, so that a plan after apply shows no change.
 output "rotation" {
-  value = data.aws_ssmcontacts_rotation.primary
+  value = merge(data.aws_ssmcontacts_rotation.primary, {
+    recurrence = [for r in data.aws_ssmcontacts_rotation.primary.recurrence : merge(r, {
+      shift_coverages = r.shift_coverages == null ? null : [
+        for day in sort([for c in r.shift_coverages : c.map_block_key]) :
+        one([for c in r.shift_coverages : c if c.map_block_key == day])
+      ]
+    })]
+  })
 }
 """)
 
