@@ -22,17 +22,20 @@ from .wire import codec
 T = TypeVar("T")
 
 _SECRET = os.urandom(16)
+# Between the payload (URL-safe base64, never "/") and its signature; "/" also fits ssm-contacts'
+# PaginationToken pattern, which refuses ".".
+_SEPARATOR = "/"
 
 
 def encode_token(operation: str, scope: Any, position: Any) -> str:
     payload = codec.compact({"d": codec.digest([operation, scope]), "p": position})
     blob = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
     signature = hmac.new(_SECRET, blob.encode(), hashlib.sha256).hexdigest()[:24]
-    return f"{blob}.{signature}"
+    return f"{blob}{_SEPARATOR}{signature}"
 
 
 def decode_token(operation: str, scope: Any, token: str) -> Any:
-    blob, _, signature = token.partition(".")
+    blob, _, signature = token.partition(_SEPARATOR)
     if not token.isascii():  # compare_digest refuses non-ASCII text; no token of ours has any
         raise ValidationException("The nextToken is not valid.")
     expected = hmac.new(_SECRET, blob.encode(), hashlib.sha256).hexdigest()[:24]

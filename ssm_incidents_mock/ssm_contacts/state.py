@@ -45,9 +45,6 @@ T = TypeVar("T")
 SERVICE_NAME = "ssm-contacts"
 DEFAULT_PAGE_SIZE = 100  # MaxResults absent or 0 (the model allows 0)
 NOT_ONBOARDED = "Account not found for the request"
-# The package's tokens join their parts with '.', which the model's PaginationToken pattern
-# (``^[\\\/a-zA-Z0-9_+=\-]*$``) refuses; '/' is in that pattern and in neither part.
-TOKEN_SEPARATOR = "/"
 
 
 def now() -> float:
@@ -154,15 +151,14 @@ class ContactsState(BaseBackend):
         next_token: str | None,
     ) -> tuple[list[T], str | None]:
         """One page (``pagination.paginate``); its NextToken is accepted in this account and region only."""
-        items, token = paginate(
+        return paginate(
             operation,
             [self.account_id, self.region_name, scope],
             items_after,
             position_of,
             max_results or DEFAULT_PAGE_SIZE,
-            next_token.replace(TOKEN_SEPARATOR, ".") if next_token else None,
+            next_token,
         )
-        return items, token.replace(".", TOKEN_SEPARATOR) if token else None
 
     # --- the clock ------------------------------------------------------------------------
 

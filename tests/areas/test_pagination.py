@@ -228,8 +228,8 @@ def test_default_page_sizes(world: World) -> None:
 
 def _tamper(token: str) -> list[str]:
     """Variants of a real token: payload changed (signature kept), signature changed, truncated."""
-    blob, _, signature = token.partition(".")
-    variants = [token[:-1] + ("A" if token[-1] != "A" else "B"), token[: len(token) // 2], "not-a-token", "e30.abc"]
+    blob, _, signature = token.partition("/")
+    variants = [token[:-1] + ("A" if token[-1] != "A" else "B"), token[: len(token) // 2], "not-a-token", "e30/abc"]
     try:
         payload = json.loads(base64.urlsafe_b64decode(blob + "=" * (-len(blob) % 4)))
     except ValueError:
@@ -237,7 +237,7 @@ def _tamper(token: str) -> list[str]:
     if isinstance(payload, dict):
         payload = {**payload, "p": 0}
     forged = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
-    return [*variants, f"{forged}.{signature}"]
+    return [*variants, f"{forged}/{signature}"]
 
 
 @pytest.mark.parametrize("operation", sorted(op for op in CASES if op != "ListReplicationSets"))
