@@ -621,31 +621,72 @@ def test_two_quick_interrupts_stop_cleanly(command: str) -> None:
     assert (code, "Traceback" in err, "stopped" in out) == (0, False, True), err
 
 
-def test_sigterm_while_connections_arrive_stops_cleanly() -> None:
-    process, address = _launch([sys.executable, "-m", "ssm_incidents_mock", "server", "--port", "0"])
-    host, port = address.split(":")
-    stop = threading.Event()
+def test_sigterm_while_a_connection_is_handed_over_closes_nothing_under_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SIGTERM arrives exactly while the accept loop hands a new connection to its thread, and that
+    thread starts reading only once the hand-over is over. Raising into the accept loop (as a
+    KeyboardInterrupt would) makes socketserver close the connection under its starting thread, which
+    then fails with ``ValueError ... fd -1``; a signal that only sets a flag closes nothing."""
+    from ssm_incidents_mock.server import connection, run
 
-    def connect_repeatedly() -> None:
-        deadline = time.monotonic() + 20
-        while not stop.is_set() and time.monotonic() < deadline:
+    handed_over, finished = threading.Event(), threading.Event()
+    errors: list[BaseException | None] = []
+    servers: list[Any] = []
+
+    def make_server(*args: Any, **kwargs: Any) -> Any:
+        server = real_make_server(*args, **kwargs)
+        servers.append(server)
+        accept_one, process_request = server._handle_request_noblock, server.process_request
+        process_request_thread = server.process_request_thread
+
+        def accept(*args: Any) -> None:
             try:
-                socket.create_connection((host, int(port)), timeout=1).close()
-            except OSError:
-                return  # the server is gone
+                accept_one(*args)
+            finally:
+                handed_over.set()  # whatever the accept loop does with the connection, it has done
 
-    connecting = [threading.Thread(target=connect_repeatedly) for _ in range(4)]
-    for thread in connecting:
-        thread.start()
-    try:
-        time.sleep(0.3)  # connections are being accepted
-        code, out, err = _stop_and_collect(process, [signal.SIGTERM])
-    finally:
-        stop.set()
-        for thread in connecting:
-            thread.join(timeout=10)
-    assert (code, "stopped" in out) == (0, True)
-    assert "Traceback" not in err and "ValueError" not in err, err
+        def hand_over(request: Any, client_address: Any) -> None:
+            process_request(request, client_address)  # the connection's thread starts here
+            # In the main thread raise_signal runs the Python handler before it returns; in any other
+            # thread the main thread runs it.
+            signal.raise_signal(signal.SIGTERM)
+
+        def serve_connection(request: Any, client_address: Any) -> None:
+            try:
+                process_request_thread(request, client_address)
+            finally:
+                finished.set()
+
+        server._handle_request_noblock, server.process_request = accept, hand_over
+        server.process_request_thread = serve_connection
+        server.handle_error = lambda request, client_address: errors.append(sys.exc_info()[1])
+        return server
+
+    def start_reading(reader: Any, sock: Any, server: Any) -> None:
+        assert handed_over.wait(10)
+        real_reader_init(reader, sock, server)
+
+    real_make_server, real_reader_init = run.make_server, connection.SocketReader.__init__
+    monkeypatch.setattr(run, "make_server", make_server)
+    monkeypatch.setattr(connection.SocketReader, "__init__", start_reading)
+
+    def connect_once() -> None:
+        deadline = time.monotonic() + 10
+        while not servers and time.monotonic() < deadline:
+            time.sleep(0.01)
+        with socket.create_connection(servers[0].server_address[:2], timeout=10) as sock:
+            sock.sendall(b"GET /_ssm_incidents_mock/state HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            while sock.recv(65536):
+                pass
+
+    connecting = threading.Thread(target=connect_once)
+    connecting.start()
+    code = run.serve(port=0)
+    connecting.join(timeout=20)
+    assert finished.wait(10)
+    assert (code, errors) == (0, [])
+    assert "stopped" in capsys.readouterr().out
 
 
 def test_port_in_use_is_a_clean_error() -> None:
