@@ -689,6 +689,41 @@ def test_sigterm_while_a_connection_is_handed_over_closes_nothing_under_it(
     assert "stopped" in capsys.readouterr().out
 
 
+def test_a_second_interrupt_while_stopping_interrupts_nothing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first Ctrl+C comes while the server serves, the second exactly while it stops (ending its
+    connections): neither may raise into the stop, as a KeyboardInterrupt would."""
+    from ssm_incidents_mock.server import run
+
+    def make_server(*args: Any, **kwargs: Any) -> Any:
+        server = real_make_server(*args, **kwargs)
+        serve_forever, close_connections = server.serve_forever, server.close_connections
+
+        def serve(**options: Any) -> None:
+            threading.Thread(target=signal.raise_signal, args=(signal.SIGINT,)).start()  # the first Ctrl+C
+            serve_forever(**options)
+
+        def close_while_interrupted() -> None:
+            signal.raise_signal(signal.SIGINT)  # the second, while stopping
+            close_connections()
+
+        server.serve_forever, server.close_connections = serve, close_while_interrupted
+        return server
+
+    real_make_server = run.make_server
+    monkeypatch.setattr(run, "make_server", make_server)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal
+    try:
+        code = run.serve(port=0)
+    except KeyboardInterrupt:
+        code = -1
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert code == 0
+    assert "stopped" in capsys.readouterr().out
+
+
 def test_port_in_use_is_a_clean_error() -> None:
     with ThreadedSSMIncidentsServer() as running:
         command = [sys.executable, "-m", "ssm_incidents_mock", "server", "--port", str(running.port_number)]
