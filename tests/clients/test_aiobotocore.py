@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Coroutine
+import json
+import urllib.request
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import pytest
@@ -22,6 +24,7 @@ from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
 from tests.support import assert_error
 
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+CONTROL = {"X-SSM-Incidents-Mock": "1"}  # the header the server's control endpoints ask for
 
 
 def run(coroutine: Coroutine[Any, Any, Any]) -> Any:
@@ -117,6 +120,94 @@ def test_lifecycle_against_the_server() -> None:
 
         reset_state()
         check(run(scenario(server.url)))
+
+
+async def contacts_lifecycle(incidents: Any, contacts: Any, code_of: Callable[[str], str]) -> dict[str, Any]:
+    """ssm-contacts over aiobotocore: a contact with an activated channel, an engagement that pages it,
+    a rotation's shifts. ``code_of`` reads the activation code sent to a channel."""
+    await incidents.create_replication_set(regions={"us-east-1": {}})
+    contact = (await contacts.create_contact(Alias="aio-oncall", Type="PERSONAL", Plan={"Stages": []}))["ContactArn"]
+    channel = (
+        await contacts.create_contact_channel(
+            ContactId=contact, Name="mail", Type="EMAIL", DeliveryAddress={"SimpleAddress": "aio@example.com"}
+        )
+    )["ContactChannelArn"]
+    await contacts.activate_contact_channel(ContactChannelId=channel, ActivationCode=code_of(channel))
+    stage = {"DurationInMinutes": 0, "Targets": [{"ChannelTargetInfo": {"ContactChannelId": channel}}]}
+    await contacts.update_contact(ContactId=contact, Plan={"Stages": [stage]})
+    engagement = (
+        await contacts.start_engagement(ContactId=contact, Sender="aio", Subject="db down", Content="payments")
+    )["EngagementArn"]
+    pages = (await contacts.list_pages_by_engagement(EngagementId=engagement))["Pages"]
+    rotation = (
+        await contacts.create_rotation(
+            Name="aio",
+            ContactIds=[contact],
+            StartTime=dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc),
+            TimeZoneId="UTC",
+            Recurrence={
+                "NumberOfOnCalls": 1,
+                "RecurrenceMultiplier": 1,
+                "DailySettings": [{"HourOfDay": 9, "MinuteOfHour": 0}],
+            },
+        )
+    )["RotationArn"]
+    shifts = (
+        await contacts.list_rotation_shifts(
+            RotationId=rotation,
+            StartTime=dt.datetime(2030, 1, 2, tzinfo=dt.timezone.utc),
+            EndTime=dt.datetime(2030, 1, 3, tzinfo=dt.timezone.utc),
+        )
+    )["RotationShifts"]
+    listed = [
+        item["ContactArn"]
+        async for page in contacts.get_paginator("list_contacts").paginate()
+        for item in page["Contacts"]
+    ]
+    with pytest.raises(ClientError) as missing:
+        await contacts.get_contact(ContactId=contact.replace("aio-oncall", "nobody"))
+    return {"contact": contact, "pages": pages, "shifts": shifts, "listed": listed, "missing": missing}
+
+
+def check_contacts(result: dict[str, Any]) -> None:
+    assert result["contact"] == "arn:aws:ssm-contacts:us-east-1:123456789012:contact/aio-oncall"
+    assert [page["ContactArn"] for page in result["pages"]] == [result["contact"]]
+    utc = [
+        (s["StartTime"].astimezone(dt.timezone.utc), s["EndTime"].astimezone(dt.timezone.utc)) for s in result["shifts"]
+    ]
+    day = dt.datetime(2030, 1, 2, tzinfo=dt.timezone.utc)
+    hand_off = day + dt.timedelta(hours=9)
+    assert utc == [(day, hand_off), (hand_off, day + dt.timedelta(days=1))]  # cut to the window asked for
+    assert result["listed"] == [result["contact"]]
+    assert_error(result["missing"], "ResourceNotFoundException", 404, "contact/nobody")
+
+
+def test_contacts_lifecycle_in_process() -> None:
+    async def scenario() -> dict[str, Any]:
+        async with create_client("ssm-incidents") as incidents, create_client("ssm-contacts") as contacts:
+            return await contacts_lifecycle(incidents, contacts, code_of)
+
+    with mock_ssm_incidents() as mocked:
+        code_of = mocked.contacts_backend().activation_code
+        check_contacts(run(scenario()))
+
+
+def test_contacts_lifecycle_against_the_server() -> None:
+    async def scenario(url: str) -> dict[str, Any]:
+        async with create_client("ssm-incidents", url) as incidents, create_client("ssm-contacts", url) as contacts:
+            return await contacts_lifecycle(incidents, contacts, read_code)
+
+    def read_code(arn: str) -> str:
+        request = urllib.request.Request(f"{url}/_ssm_incidents_mock/code?arn={arn}", headers=CONTROL)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return str(json.loads(response.read())["code"])
+
+    with ThreadedSSMIncidentsServer() as server:
+        from ssm_incidents_mock.server import reset_state
+
+        reset_state()
+        url = server.url
+        check_contacts(run(scenario(url)))
 
 
 def test_moto_services_work_in_process_too() -> None:
