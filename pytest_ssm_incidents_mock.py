@@ -17,12 +17,15 @@ Fixtures (``pytest --fixtures`` shows their docstrings):
 - ``ssm_incidents_settings``: the region, account, strictness and replication phases the fixtures use.
 
 Choose them per test with ``@pytest.mark.ssm_incidents(region=..., account_id=..., strict=...,
-replication_phases=...)``, or for the whole suite with the ini options ``ssm_incidents_region``,
-``ssm_incidents_account_id``, ``ssm_incidents_strict`` and ``ssm_incidents_replication_phases``.
+replication_phases=..., clock=...)``, or for the whole suite with the ini options ``ssm_incidents_region``,
+``ssm_incidents_account_id``, ``ssm_incidents_strict``, ``ssm_incidents_replication_phases`` and
+``ssm_incidents_clock``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import os
 import warnings
 from collections.abc import Iterator
@@ -39,7 +42,7 @@ if TYPE_CHECKING:
     from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
 
 MARKER = "ssm_incidents"
-MARKER_ARGS = ("region", "account_id", "strict", "replication_phases")
+MARKER_ARGS = ("region", "account_id", "strict", "replication_phases", "clock")
 DEFAULT_REGION = "us-east-1"
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
@@ -55,12 +58,15 @@ class SSMIncidentsSettings:
     ``SSM_INCIDENTS_MOCK_STRICT`` environment variable decides). ``replication_phases``: the
     replication set reads CREATING/UPDATING/DELETING once after each change instead of ACTIVE at
     once (None: the ``SSM_INCIDENTS_MOCK_REPLICATION_PHASES`` environment variable decides).
+    ``clock``: the epoch seconds the mock's clock reads when the test starts (it runs on from there;
+    escalation stages, rotation shifts and every timestamp follow it), or None for the time of day.
     """
 
     region: str
     account_id: str | None
     strict: bool | None
     replication_phases: bool | None = None
+    clock: float | None = None
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -80,13 +86,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "true: the replication set reads CREATING/UPDATING/DELETING once after each change (default: ACTIVE at once)",
         default="",
     )
+    parser.addini(
+        "ssm_incidents_clock",
+        "the time the mock's clock reads when each test starts: ISO 8601 (e.g. 2030-01-07T09:00:00Z) or epoch "
+        "seconds (default: the time of day)",
+        default="",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(region=None, account_id=None, strict=None, replication_phases=None): region, account, "
-        "strictness and replication-set phases of the ssm-incidents-mock fixtures for this test",
+        f"{MARKER}(region=None, account_id=None, strict=None, replication_phases=None, clock=None): region, "
+        "account, strictness, replication-set phases and start time of the ssm-incidents-mock fixtures for this test",
     )
 
 
@@ -128,7 +140,35 @@ def ssm_incidents_settings(request: pytest.FixtureRequest) -> SSMIncidentsSettin
         account_id=account,
         strict=_option_flag(options, ini, "strict"),
         replication_phases=_option_flag(options, ini, "replication_phases"),
+        clock=_epoch(options["clock"], MARKER)
+        if "clock" in options
+        else _epoch(ini("ssm_incidents_clock"), "ssm_incidents_clock"),
     )
+
+
+def _epoch(value: object, where: str) -> float | None:
+    """A start time as epoch seconds: a ``datetime`` (naive means UTC), an ISO 8601 text, or a number."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            return float(text)
+        except ValueError:
+            pass
+        try:
+            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError:
+            raise pytest.UsageError(f"{where}: clock must be ISO 8601 or epoch seconds, got {value!r}") from None
+    else:
+        raise pytest.UsageError(f"{where}: clock must be a datetime, ISO 8601 text or epoch seconds, got {value!r}")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.timestamp()
 
 
 def _option_flag(options: dict[str, Any], ini: Any, name: str) -> bool | None:
@@ -157,7 +197,16 @@ def mocked_ssm_incidents(
     _use_account(ssm_incidents_settings, monkeypatch)
     options = ssm_incidents_settings
     with SSMIncidentsMock(strict=options.strict, replication_phases=options.replication_phases) as mock:
+        if options.clock is not None:
+            _set_clock(mock.clock, options.clock)
         yield mock
+
+
+def _set_clock(clock: Any, epoch: float) -> None:
+    try:
+        clock.set_time(epoch)
+    except ValueError as error:
+        raise pytest.UsageError(f"@pytest.mark.{MARKER}(clock=...): {error}") from None
 
 
 @pytest.fixture
@@ -265,6 +314,10 @@ def ssm_incidents_server(
     ]
     reset_state()
     control.reset()
+    if ssm_incidents_settings.clock is not None:
+        from ssm_incidents_mock.core import clock
+
+        _set_clock(clock, ssm_incidents_settings.clock)
     try:
         yield ssm_incidents_server_session
     finally:

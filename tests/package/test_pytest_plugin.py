@@ -206,6 +206,64 @@ def test_replication_phases_from_ini_and_marker(pytester: pytest.Pytester) -> No
     _outcomes(pytester, source).assert_outcomes(passed=3)
 
 
+def test_the_clock_from_marker_and_ini(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nssm_incidents_clock = 2031-06-01T12:00:00Z\n")
+    source = """
+        import datetime as dt
+        import time
+
+        import boto3
+        import pytest
+
+        def on_call_now(contacts):
+            members = [
+                contacts.create_contact(Alias=name, Type="PERSONAL", Plan={"Stages": []})["ContactArn"]
+                for name in ("ann", "bob")
+            ]
+            rotation = contacts.create_rotation(
+                Name="daily", ContactIds=members, StartTime=dt.datetime(2030, 1, 7, 9, tzinfo=dt.timezone.utc),
+                TimeZoneId="UTC",
+                Recurrence={"NumberOfOnCalls": 1, "RecurrenceMultiplier": 1,
+                            "DailySettings": [{"HourOfDay": 9, "MinuteOfHour": 0}]},
+            )["RotationArn"]
+            shift = contacts.list_rotation_shifts(
+                RotationId=rotation, EndTime=dt.datetime(2031, 12, 31, tzinfo=dt.timezone.utc)
+            )["RotationShifts"][0]
+            return shift["ContactIds"][0].rsplit("/", 1)[1]
+
+        @pytest.mark.ssm_incidents(clock=dt.datetime(2030, 1, 8, 10))  # naive: UTC; day 2 of the rotation
+        def test_marker_datetime(ssm_incidents_onboarded, ssm_contacts, mocked_ssm_incidents):
+            assert abs(mocked_ssm_incidents.clock.now() - dt.datetime(2030, 1, 8, 10, tzinfo=dt.timezone.utc).timestamp()) < 60
+            assert on_call_now(ssm_contacts) == "bob"
+
+        @pytest.mark.ssm_incidents(clock="2030-01-10T11:00:00+01:00")  # 10:00 UTC on day 4
+        def test_marker_iso_text(ssm_incidents_onboarded, ssm_contacts):
+            assert on_call_now(ssm_contacts) == "bob"
+
+        def test_ini_and_what_the_mock_writes(ssm_incidents_onboarded):
+            plan = ssm_incidents_onboarded.create_response_plan(
+                name="p", incidentTemplate={"title": "t", "impact": 3})["arn"]
+            arn = ssm_incidents_onboarded.start_incident(responsePlanArn=plan)["incidentRecordArn"]
+            created = ssm_incidents_onboarded.get_incident_record(arn=arn)["incidentRecord"]["creationTime"]
+            assert created.astimezone(dt.timezone.utc).date() == dt.date(2031, 6, 1)
+
+        @pytest.mark.ssm_incidents(clock=None)
+        def test_none_is_the_time_of_day(mocked_ssm_incidents):
+            assert abs(mocked_ssm_incidents.clock.now() - time.time()) < 60
+
+        def test_server_fixture_too(ssm_incidents_server):
+            from ssm_incidents_mock.core import clock
+            assert dt.datetime.fromtimestamp(clock.now(), dt.timezone.utc).year == 2031
+
+        @pytest.mark.ssm_incidents(clock="next tuesday")
+        def test_bad_clock(mocked_ssm_incidents):
+            pass
+        """
+    result = _outcomes(pytester, source)
+    result.assert_outcomes(passed=5, errors=1)
+    assert "clock must be ISO 8601 or epoch seconds, got 'next tuesday'" in result.stdout.str()
+
+
 def test_server_fixture_is_shared_and_reset_between_tests(pytester: pytest.Pytester) -> None:
     source = """
         import boto3
