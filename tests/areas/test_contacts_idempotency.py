@@ -1,0 +1,141 @@
+"""ssm-contacts' IdempotencyToken through real boto3 clients: a retried create or start answers the first
+call's result and makes nothing new; the same token with other input is refused and changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from ssm_incidents_mock import mock_incident_manager
+
+REGION = "us-east-1"
+START = dt.datetime(2030, 1, 7, 9, tzinfo=dt.timezone.utc)
+RECURRENCE = {"NumberOfOnCalls": 1, "RecurrenceMultiplier": 1, "DailySettings": [{"HourOfDay": 9, "MinuteOfHour": 0}]}
+
+
+@pytest.fixture
+def contacts() -> Iterator[Any]:
+    with mock_incident_manager():
+        boto3.client("ssm-incidents", region_name=REGION).create_replication_set(regions={REGION: {}})
+        yield boto3.client("ssm-contacts", region_name=REGION)
+
+
+def _contact(contacts: Any, alias: str = "akua") -> str:
+    return str(contacts.create_contact(Alias=alias, Type="PERSONAL", Plan={"Stages": []})["ContactArn"])
+
+
+def _rotation(contacts: Any, **extra: Any) -> dict[str, Any]:
+    member = _contact(contacts)
+    return dict(Name="daily", ContactIds=[member], StartTime=START, TimeZoneId="UTC", Recurrence=RECURRENCE, **extra)
+
+
+# (operation, the arguments of a first call, the same call with one input changed, its listing)
+Case = tuple[str, Callable[[Any], dict[str, Any]], Callable[[dict[str, Any]], dict[str, Any]], Callable[[Any], int]]
+
+
+def _engagements(contacts: Any) -> int:
+    return len(contacts.list_engagements()["Engagements"])
+
+
+def _channels(contacts: Any) -> int:
+    return len(
+        contacts.list_contact_channels(ContactId=contacts.list_contacts()["Contacts"][0]["ContactArn"])[
+            "ContactChannels"
+        ]
+    )
+
+
+def _overrides(contacts: Any) -> int:
+    rotation = contacts.list_rotations()["Rotations"][0]["RotationArn"]
+    window = {"StartTime": START, "EndTime": START + dt.timedelta(days=30)}
+    return len(contacts.list_rotation_overrides(RotationId=rotation, **window)["RotationOverrides"])
+
+
+def _override_args(contacts: Any) -> dict[str, Any]:
+    rotation = contacts.create_rotation(**_rotation(contacts))["RotationArn"]
+    member = contacts.list_contacts()["Contacts"][0]["ContactArn"]
+    later = START + dt.timedelta(days=2)
+    return dict(RotationId=rotation, NewContactIds=[member], StartTime=later, EndTime=later + dt.timedelta(hours=2))
+
+
+CASES: dict[str, Case] = {
+    "CreateContact": (
+        "create_contact",
+        lambda c: dict(Alias="akua", Type="PERSONAL", Plan={"Stages": []}),
+        lambda args: {**args, "Alias": "kwame"},
+        lambda c: len(c.list_contacts()["Contacts"]),
+    ),
+    "CreateContactChannel": (
+        "create_contact_channel",
+        lambda c: dict(
+            ContactId=_contact(c), Name="mail", Type="EMAIL", DeliveryAddress={"SimpleAddress": "a@example.com"}
+        ),
+        lambda args: {**args, "Name": "other", "DeliveryAddress": {"SimpleAddress": "b@example.com"}},
+        _channels,
+    ),
+    "StartEngagement": (
+        "start_engagement",
+        lambda c: dict(ContactId=_contact(c), Sender="bot", Subject="db down", Content="payments failing"),
+        lambda args: {**args, "Subject": "db still down"},
+        _engagements,
+    ),
+    "CreateRotation": (
+        "create_rotation",
+        _rotation,
+        lambda args: {**args, "Name": "weekly"},
+        lambda c: len(c.list_rotations()["Rotations"]),
+    ),
+    "CreateRotationOverride": (
+        "create_rotation_override",
+        _override_args,
+        lambda args: {**args, "EndTime": args["EndTime"] + dt.timedelta(hours=1)},
+        _overrides,
+    ),
+}
+
+
+@pytest.mark.parametrize("operation", sorted(CASES))
+def test_a_retry_with_the_same_token_answers_the_first_result_and_makes_nothing_new(
+    contacts: Any, operation: str
+) -> None:
+    method, arguments, _, count = CASES[operation]
+    args = arguments(contacts)
+    call = getattr(contacts, method)
+    first = call(IdempotencyToken="retry-1", **args)
+    before = count(contacts)
+    again = call(IdempotencyToken="retry-1", **args)
+    first.pop("ResponseMetadata"), again.pop("ResponseMetadata")
+    assert again == first
+    assert count(contacts) == before == 1
+
+
+@pytest.mark.parametrize("operation", sorted(CASES))
+def test_the_same_token_with_other_input_is_refused_and_changes_nothing(contacts: Any, operation: str) -> None:
+    method, arguments, changed, count = CASES[operation]
+    args = arguments(contacts)
+    call = getattr(contacts, method)
+    call(IdempotencyToken="once", **args)
+    with pytest.raises(ClientError) as caught:
+        call(IdempotencyToken="once", **changed(args))
+    error = caught.value.response["Error"]
+    modeled = contacts.meta.service_model.operation_model(CASES[operation][0].title().replace("_", ""))
+    expected = (
+        "ConflictException" if "ConflictException" in [e.name for e in modeled.error_shapes] else "ValidationException"
+    )
+    assert (error["Code"], "already used with different parameters" in error["Message"]) == (expected, True)
+    assert count(contacts) == 1
+
+
+@pytest.mark.parametrize("operation", sorted(CASES))
+def test_another_token_makes_another_resource(contacts: Any, operation: str) -> None:
+    method, arguments, changed, count = CASES[operation]
+    args = arguments(contacts)
+    call = getattr(contacts, method)
+    call(IdempotencyToken="first", **args)
+    call(IdempotencyToken="second", **changed(args))
+    assert count(contacts) == 2
