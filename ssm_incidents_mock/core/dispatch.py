@@ -185,7 +185,7 @@ def _idempotent(backend: Any, op: OperationSpec, key: tuple[str, ...], fingerpri
     cached = backend.idempotency.get(key)
     if cached is not None:
         if cached[0] != fingerprint:
-            message = f"The clientToken {token} was already used with different parameters."
+            message = f"The {op.idempotency_token} {token} was already used with different parameters."
             raise ConflictException(message) if "ConflictException" in op.errors else ValidationException(message)
         response: Response = cached[1]
         return response

@@ -127,7 +127,10 @@ def test_the_same_token_with_other_input_is_refused_and_changes_nothing(contacts
     expected = (
         "ConflictException" if "ConflictException" in [e.name for e in modeled.error_shapes] else "ValidationException"
     )
-    assert (error["Code"], "already used with different parameters" in error["Message"]) == (expected, True)
+    assert (error["Code"], error["Message"]) == (
+        expected,
+        "The IdempotencyToken once was already used with different parameters.",
+    )
     assert count(contacts) == 1
 
 
