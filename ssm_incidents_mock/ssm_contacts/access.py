@@ -33,15 +33,9 @@ from .policies import contact_allows
 from .records import Contact, Engagement, arn_kind
 from .state import DEFAULT_PAGE_SIZE, SERVICE_NAME
 
-# The input members that name the resource an operation acts on, in the order they are looked for.
-RESOURCE_MEMBERS = (
-    "ContactId",
-    "ContactArn",
-    "ContactChannelId",
-    "EngagementId",
-    "PageId",
-    "RotationId",
-    "ResourceARN",
+# The input members that name the resource an operation acts on (its first one in the model's order).
+RESOURCE_MEMBERS = frozenset(
+    {"ContactId", "ContactArn", "ContactChannelId", "EngagementId", "PageId", "RotationId", "ResourceARN"}
 )
 
 # What a consumer may do with a shared contact ("view and use", User Guide), when its policy allows it.
@@ -64,8 +58,7 @@ SHARED_LISTINGS = {"ListContacts": "GetContact", "ListEngagements": "DescribeEng
 
 def resource_member(operation: OperationSpec) -> str | None:
     """The input member holding the ARN the operation acts on (None: List*, Create* of new resources)."""
-    members = operation.argument_names
-    return next((name for name in RESOURCE_MEMBERS if name in members), None)
+    return next((name for name in operation.argument_names if name in RESOURCE_MEMBERS), None)
 
 
 def resources(operation: OperationSpec, params: dict[str, Any]) -> list[str]:
