@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from ssm_incidents_mock import SSMIncidentsMock
-from tests.support import assert_error
+from tests.support import assert_error, signed_by
 
 OWNER, CONSUMER, STRANGER = "123456789012", "111122223333", "444455556666"
 REGION = "us-east-1"
@@ -35,13 +35,7 @@ def contacts_in(account: str, role: str = "responder") -> Any:
     creds = boto3.client("sts", region_name=REGION).assume_role(
         RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName="session"
     )["Credentials"]
-    return boto3.client(
-        "ssm-contacts",
-        region_name=REGION,
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-    )
+    return signed_by(creds, REGION, "ssm-contacts")
 
 
 def policy(alias: str, principal: Any = None, actions: list[str] = USE, resources: list[str] | None = None) -> str:
@@ -312,3 +306,33 @@ def test_get_contact_policy_answers_the_stored_text_verbatim(owner: Any, akuam: 
         "ResponseMetadata": None,
     }
     assert listed(contacts_in(STRANGER)) == [akuam]  # "*" names every principal
+
+
+def test_a_shared_escalation_plan_shares_the_pages_it_sends(owner: Any, akuam: str) -> None:
+    """Pages of an escalation carry the paged person's alias; the policy of the engaged plan decides them."""
+    target = {"ContactTargetInfo": {"ContactId": akuam, "IsEssential": True}}
+    stages = [{"DurationInMinutes": 5, "Targets": [target]}]
+    plan = owner.create_contact(Alias="oncall", Type="ESCALATION", Plan={"Stages": stages})["ContactArn"]
+    owner.put_contact_policy(ContactArn=plan, Policy=policy("oncall"))
+    consumer = contacts_in(CONSUMER)
+    engagement = engage(consumer, plan)
+    (page,) = consumer.list_pages_by_engagement(EngagementId=engagement)["Pages"]
+    assert page["PageArn"].startswith(f"{PREFIX}page/akuam/") and page["ContactArn"] == akuam
+    assert consumer.describe_page(PageId=page["PageArn"])["EngagementArn"] == engagement
+    path = [r["ContactArn"] for r in consumer.list_page_resolutions(PageId=page["PageArn"])["PageResolutions"]]
+    assert path == [plan, akuam]
+    refused(lambda: consumer.get_contact(ContactId=akuam), akuam)  # the person is not shared
+    refused(lambda: consumer.list_pages_by_contact(ContactId=akuam), akuam)
+
+
+def test_a_shared_person_shares_the_pages_sent_to_it_by_any_engagement(owner: Any, akuam: str) -> None:
+    target = {"ContactTargetInfo": {"ContactId": akuam, "IsEssential": True}}
+    stages = [{"DurationInMinutes": 5, "Targets": [target]}]
+    private = owner.create_contact(Alias="private", Type="ESCALATION", Plan={"Stages": stages})["ContactArn"]
+    owner.put_contact_policy(ContactArn=akuam, Policy=policy("akuam"))
+    engagement = engage(owner, private)
+    consumer = contacts_in(CONSUMER)
+    (page,) = consumer.list_pages_by_contact(ContactId=akuam)["Pages"]
+    assert page["EngagementArn"] == engagement
+    assert consumer.describe_page(PageId=page["PageArn"])["ContactArn"] == akuam
+    refused(lambda: consumer.describe_engagement(EngagementId=engagement), engagement)  # the plan is not shared
