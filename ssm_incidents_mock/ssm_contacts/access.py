@@ -75,18 +75,16 @@ def target(ctx: RequestContext, operation: OperationSpec, params: dict[str, Any]
     member = resource_member(operation)
     arn = params.get(member) if member is not None else None
     owner = foreign_owner(arn, ctx.account_id) if isinstance(arn, str) else None
-    if owner is None:
-        own = contacts_backend(ctx.account_id, ctx.region)
-        if own is None:
-            raise ValidationException(f"Incident Manager Contacts is not available in the region {ctx.region}.")
-        name = operation.name
-        shared = shared_with(ctx, name, own, params) if name in SHARED_LISTINGS else ()
-        return Target(own, shared=shared)
-    assert isinstance(arn, str)
-    backend = existing_backend(owner, ctx.region)
-    if backend is None:  # an account the mock never saw in this region shares nothing
-        raise no_resource_policy(ctx, operation.name, arn)
-    return Target(backend, owner, partial(check_shared, ctx, backend, operation.name, arn))
+    if owner is not None and isinstance(arn, str):
+        backend = existing_backend(owner, ctx.region)
+        if backend is None:  # an account the mock never saw in this region shares nothing
+            raise no_resource_policy(ctx, operation.name, arn)
+        return Target(backend, owner, partial(check_shared, ctx, backend, operation.name, arn))
+    own = contacts_backend(ctx.account_id, ctx.region)
+    if own is None:
+        raise ValidationException(f"Incident Manager Contacts is not available in the region {ctx.region}.")
+    name = operation.name
+    return Target(own, shared=shared_with(ctx, name, own, params) if name in SHARED_LISTINGS else ())
 
 
 def foreign_owner(arn: str, account_id: str) -> str | None:
