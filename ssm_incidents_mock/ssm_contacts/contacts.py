@@ -8,6 +8,7 @@ import copy
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from ..core.arns import account_of
 from ..core.context import RequestContext
 from .exceptions import ConflictException, ServiceQuotaExceededException, invalid
 from .records import CONTACT, ESCALATION, ONCALL_SCHEDULE, PERSONAL, Contact
@@ -85,6 +86,7 @@ class ContactOperations(ContactsState):
             self.channels.pop(channel_arn, None)
         self._index_schedule(contact, contact.rotation_ids, removed=True)
         self.tags.pop(contact.contact_arn, None)
+        self.policy_contacts.pop(contact.contact_arn, None)
 
     def list_contacts(
         self,
@@ -93,11 +95,10 @@ class ContactOperations(ContactsState):
         max_results: int | None = None,
         alias_prefix: str | None = None,
         type: str | None = None,
-        shared: list[Contact] | None = None,
     ) -> tuple[list[Contact], str | None]:
-        """The account's contacts in alias order, then ``shared`` (other accounts' contacts shared with the
-        caller) by account and alias. An account that is not onboarded has none (no error: AWS's
-        Terraform prechecks call ListContacts before any replication set exists)."""
+        """The account's contacts in alias order, then ``ctx.shared`` (other accounts' contacts shared with the
+        caller, ``access.target``) by account and alias. An account that is not onboarded has none of its own
+        (no error: AWS's Terraform prechecks call ListContacts before any replication set exists)."""
         wanted_type = type
 
         def wanted(contact: Contact) -> bool:
@@ -107,7 +108,7 @@ class ContactOperations(ContactsState):
 
         own = self.contacts.values() if self.onboarded() else ()
         listed = sorted((("", c.alias, c) for c in own if wanted(c)), key=_first_two)
-        shared_listed = ((c.contact_arn.split(":", 5)[4], c.alias, c) for c in shared or () if wanted(c))
+        shared_listed = ((c.contact_arn.split(":", 5)[4], c.alias, c) for c in ctx.shared if wanted(c))
         listed += sorted(shared_listed, key=_first_two)
 
         def after(position: Any) -> Iterator[Contact]:
@@ -178,6 +179,10 @@ class ContactOperations(ContactsState):
         if not target_arn:
             raise invalid("The target contact is required.", field)
         reached = self.contacts.get(target_arn)
+        if reached is None and account_of(target_arn) != self.account_id:
+            raise invalid(
+                f"Contact {target_arn} belongs to another account; shared contacts cannot be used in a plan.", field
+            )
         if reached is None:
             raise invalid(f"Contact {target_arn} not found in this account and region.", field)
         if reached.type == ESCALATION:

@@ -17,7 +17,7 @@ reads the replication set without its lock).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from moto.core.base_backend import BackendDict
@@ -59,6 +59,8 @@ __all__ = [
     "contacts_backend",
     "delete_account_data",
     "engage_for_incident",
+    "existing_backend",
+    "existing_backends",
     "incident_manager_ready",
     "incident_message",
     "incident_timeline",
@@ -91,15 +93,25 @@ def contacts_backend(account_id: str, region: str) -> SSMContactsBackend | None:
 def code_for(arn: str) -> str | None:
     """The latest activation code sent to a contact channel, or the accept code of a page, by its ARN."""
     parsed = parse_arn(arn)
-    backend = _existing_backend(parsed.account, parsed.region) if parsed is not None else None
+    backend = existing_backend(parsed.account, parsed.region) if parsed is not None else None
     if backend is None:
         return None
     return backend.activation_code(arn) or backend.accept_code(arn)
 
 
-def _existing_backend(account_id: str, region: str) -> SSMContactsBackend | None:
+def existing_backend(account_id: str, region: str) -> SSMContactsBackend | None:
+    """The backend of an account and region if the mock has made it (none is made)."""
     accounts = dict.get(ssmcontacts_backends, account_id)
     return dict.get(accounts, region) if accounts is not None else None
+
+
+def existing_backends(region: str) -> Iterator[tuple[str, SSMContactsBackend]]:
+    """``(account, backend)`` of every backend of ``region`` that exists; none is made, and backends made
+    meanwhile (by other threads) are not waited for."""
+    for account_id, regions in list(dict.items(ssmcontacts_backends)):
+        backend = dict.get(regions, region)
+        if backend is not None:
+            yield str(account_id), backend
 
 
 def delete_account_data(account_id: str, partition: str) -> None:
@@ -178,7 +190,7 @@ def incident_timeline(engagement_arns: Iterable[str]) -> list[dict[str, Any]]:
     events: list[dict[str, Any]] = []
     for arn in engagement_arns:
         parts = arn_kind(arn)
-        backend = _existing_backend(parts[2], parts[1]) if parts is not None else None
+        backend = existing_backend(parts[2], parts[1]) if parts is not None else None
         if backend is None:
             continue
         with backend.lock:

@@ -5,7 +5,8 @@ timeline events an incident shows for its engagements."""
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+import heapq
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..core.context import RequestContext
@@ -51,6 +52,7 @@ class PageOperations(ContactsState):
         engagement = Engagement(arn, contact.contact_arn, message, incident_id, at, self.next_seq())
         self.engagements[arn] = engagement
         bisect.insort(self.engagement_order, (at, engagement.seq, arn))
+        bisect.insort(self.engagements_by_contact.setdefault(contact.contact_arn, []), (at, engagement.seq, arn))
         if engagement.incident_id:
             self.engagements_by_incident.setdefault(engagement.incident_id, []).append(engagement)
         engagements.start(engagement, contact, self)
@@ -84,36 +86,47 @@ class PageOperations(ContactsState):
         incident_id: str | None = None,
         time_range_value: dict[str, float] | None = None,
     ) -> tuple[list[Engagement], str | None]:
-        """Newest first; ``TimeRangeValue`` keeps those whose StartTime is inside the (inclusive) range."""
-        window = time_range_value or {}
-        earliest, latest = window.get("StartTime"), window.get("EndTime")
-        if earliest is not None and latest is not None and latest < earliest:
-            raise invalid("The end of the time range is before its start.", "TimeRangeValue")
-        self.require_onboarded()
-        order = self.engagement_order
-        by_incident = self.engagements_by_incident.get(incident_id, []) if incident_id else None
+        """Newest first; ``TimeRangeValue`` keeps those whose StartTime is inside the (inclusive) range.
 
-        def in_range(start: float) -> bool:
-            return (earliest is None or start >= earliest) and (latest is None or start <= latest)
+        ``ctx.shared`` holds, newest first, the engagements of other accounts' contacts shared with the caller
+        that follow this request's position (``access.target``); they are merged with the account's own.
+        Positions are (StartTime, seq, ARN) of the last engagement listed, so they hold across accounts.
+        """
+        wanted = engagement_filter(incident_id, time_range_value)
+        self.require_onboarded()
+        by_incident = self.engagements_by_incident.get(incident_id, []) if incident_id else None
+        shared = ctx.shared
+
+        def own(key: tuple[Any, ...] | None) -> Iterator[Engagement]:
+            if by_incident is None:
+                return self.engagements_before(key, wanted)
+            chosen = sorted(by_incident, key=engagement_key, reverse=True)
+            return (e for e in chosen if (key is None or engagement_key(e) < key) and wanted(e))
 
         def after(position: Any) -> Iterator[Engagement]:
-            key = tuple(position) if isinstance(position, list) else None
-            if by_incident is not None:
-                chosen = sorted(by_incident, key=lambda e: (e.start_time, e.seq), reverse=True)
-                for engagement in chosen:
-                    if (key is None or (engagement.start_time, engagement.seq) < key) and in_range(
-                        engagement.start_time
-                    ):
-                        yield engagement
-                return
-            end = len(order) if key is None else bisect.bisect_left(order, key)
-            for index in range(end - 1, -1, -1):
-                start, _, arn = order[index]
-                if in_range(start):
-                    yield self.engagements[arn]
+            mine = own(tuple(position) if isinstance(position, list) else None)
+            return heapq.merge(mine, shared, key=engagement_key, reverse=True) if shared else mine
 
-        scope = [incident_id, earliest, latest]
-        return self._page("ListEngagements", scope, after, lambda e: [e.start_time, e.seq], max_results, next_token)
+        return self._page(
+            "ListEngagements",
+            engagement_scope(incident_id, time_range_value),
+            after,
+            lambda e: list(engagement_key(e)),
+            max_results,
+            next_token,
+        )
+
+    def engagements_before(
+        self, key: tuple[Any, ...] | None, wanted: Callable[[Engagement], bool], contact_arn: str | None = None
+    ) -> Iterator[Engagement]:
+        """The account's engagements (of one contact, when given) older than ``key``, newest first, that are
+        ``wanted``: a bisection, then one step per engagement looked at."""
+        order = self.engagement_order if contact_arn is None else self.engagements_by_contact.get(contact_arn, [])
+        end = len(order) if key is None else bisect.bisect_left(order, key)
+        for index in range(end - 1, -1, -1):
+            engagement = self.engagements[order[index][2]]
+            if wanted(engagement):
+                yield engagement
 
     def list_pages_by_engagement(
         self,
@@ -244,6 +257,36 @@ class PageOperations(ContactsState):
                     }
                 )
         return events
+
+
+def engagement_key(engagement: Engagement) -> tuple[float, int, str]:
+    """Where an engagement stands in ListEngagements (newest first), in any account."""
+    return (engagement.start_time, engagement.seq, engagement.engagement_arn)
+
+
+def engagement_scope(incident_id: str | None, time_range_value: dict[str, float] | None) -> list[Any]:
+    """The members of a ListEngagements request other than paging (what its NextToken is bound to)."""
+    window = time_range_value or {}
+    return [incident_id, window.get("StartTime"), window.get("EndTime")]
+
+
+def engagement_filter(
+    incident_id: str | None, time_range_value: dict[str, float] | None
+) -> Callable[[Engagement], bool]:
+    """ListEngagements' filters: the incident, and StartTime inside the (inclusive) range."""
+    _, earliest, latest = engagement_scope(incident_id, time_range_value)
+    if earliest is not None and latest is not None and latest < earliest:
+        raise invalid("The end of the time range is before its start.", "TimeRangeValue")
+
+    def wanted(engagement: Engagement) -> bool:
+        start = engagement.start_time
+        return (
+            (incident_id is None or engagement.incident_id == incident_id)
+            and (earliest is None or start >= earliest)
+            and (latest is None or start <= latest)
+        )
+
+    return wanted
 
 
 def _index_of(items: list[Any], item: Any) -> int:

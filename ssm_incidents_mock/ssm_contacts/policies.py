@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..core import iam
 from ..core.context import RequestContext
-from ..core.wire.codec import decode
+from ..core.exceptions import ValidationException
 from .exceptions import ServiceQuotaExceededException, invalid, not_found
 from .records import RESOURCE_TYPES, Contact, ContactPolicy, arn_kind, as_tags
 from .state import SERVICE_NAME, ContactsState, tag_map
@@ -16,20 +16,26 @@ class PolicyAndTagOperations(ContactsState):
     """PutContactPolicy, GetContactPolicy, TagResource, UntagResource, ListTagsForResource."""
 
     def put_contact_policy(self, ctx: RequestContext, contact_arn: str, policy: str) -> None:
-        """One policy per contact: a new one replaces it. Stored verbatim."""
+        """One policy per contact: a new one replaces it. Checked with IAM's grammar (``core.iam``), stored verbatim."""
         contact = self.find_contact(contact_arn)
-        _check_policy(policy)
+        try:
+            iam.parse(policy)
+        except ValidationException as error:
+            raise invalid(error.message, "Policy") from None
         contact.policy = policy
+        self.policy_contacts[contact.contact_arn] = contact
 
     def get_contact_policy(self, ctx: RequestContext, contact_arn: str) -> ContactPolicy:
         contact = self.find_contact(contact_arn)
         return ContactPolicy(contact.contact_arn, contact.policy)
 
-    def contacts_shared_with(self, ctx: RequestContext) -> list[Contact]:
-        """This account's contacts whose policy lets ``ctx`` (another account) read them: its ListContacts lists them."""
-        if not self.onboarded():
+    def contacts_shared_with(self, ctx: RequestContext, operation: str = "GetContact") -> list[Contact]:
+        """This account's contacts whose policy grants ``ctx`` (another account) ``operation`` on them, in alias
+        order. Costs the contacts that have a policy only."""
+        if not self.policy_contacts or not self.onboarded():
             return []
-        return [c for c in self.contacts.values() if c.policy and contact_allows(c, ctx, "GetContact")]
+        shared = [c for c in self.policy_contacts.values() if contact_allows(c, ctx, operation)]
+        return sorted(shared, key=lambda c: c.alias)
 
     # --- tags -----------------------------------------------------------------------------
 
@@ -68,19 +74,6 @@ class PolicyAndTagOperations(ContactsState):
 
     def list_tags_for_resource(self, ctx: RequestContext, resource_arn: str) -> list[dict[str, str]]:
         return as_tags(self.tagged_resource(resource_arn))
-
-
-def _check_policy(policy: str) -> None:
-    """A JSON object with at least one statement object (what ``core.iam`` can evaluate)."""
-    try:
-        document = decode(policy)
-    except ValueError:
-        raise invalid("The policy is not a valid JSON document.", "Policy") from None
-    statements = document.get("Statement") if isinstance(document, dict) else None
-    if isinstance(statements, dict):
-        statements = [statements]
-    if not statements or not isinstance(statements, list) or not all(isinstance(s, dict) for s in statements):
-        raise invalid("The policy must be a JSON object with at least one statement.", "Policy")
 
 
 def contact_allows(contact: Contact, ctx: RequestContext, operation: str, resource: str | None = None) -> bool:

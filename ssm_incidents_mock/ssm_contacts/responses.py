@@ -1,4 +1,4 @@
-"""ssm-contacts for the one dispatcher (``dispatch.py``): backends per account and region, IAM actions."""
+"""ssm-contacts for the one dispatcher (``dispatch.py``): its ``Service``, which ``access`` answers for."""
 
 from __future__ import annotations
 
@@ -10,23 +10,17 @@ from ..core.dispatch import Service, Target
 from ..core.dispatch import dispatch as dispatch_to
 from ..core.wire.http import Request, Response, split_url
 from ..core.wire.model import OperationSpec
-from . import SPEC
-from .exceptions import ValidationException
-from .models import contacts_backend
+from . import SPEC, access
 
 
 class SSMContactsService(Service):
-    """ssm-contacts: every resource lives in the caller's account and region."""
+    """ssm-contacts for the dispatcher: backends per account and region, contacts shared by contact policy."""
 
     def target(self, ctx: RequestContext, op: OperationSpec, params: dict[str, Any]) -> Target:
-        backend = contacts_backend(ctx.account_id, ctx.region)
-        if backend is None:
-            raise ValidationException(f"Incident Manager Contacts is not available in the region {ctx.region}.")
-        return Target(backend)
+        return access.target(ctx, op, params)
 
     def resources(self, op: OperationSpec, params: dict[str, Any]) -> list[str]:
-        arns = [value for value in params.values() if isinstance(value, str) and value.startswith("arn:")]
-        return arns[:1] or ["*"]
+        return access.resources(op, params)
 
 
 SERVICE = SSMContactsService(SPEC)

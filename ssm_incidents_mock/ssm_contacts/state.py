@@ -22,7 +22,7 @@ from ..config import settings
 from ..core import clock
 from ..core.context import RequestContext
 from ..core.ids import random_uuid
-from ..core.pagination import paginate
+from ..core.pagination import decode_token, paginate
 from ..ssm_incidents import models as incidents
 from . import engagements, rotations
 from .exceptions import invalid, not_found
@@ -78,6 +78,9 @@ class ContactsState(BaseBackend):
         self._due_order = itertools.count()
         self.engagement_order: list[tuple[float, int, str]] = []  # (StartTime, seq, ARN), ascending
         self.engagements_by_incident: dict[str, list[Engagement]] = {}
+        # contact ARN -> (StartTime, seq, ARN) of its engagements, ascending: what a consumer of the contact lists
+        self.engagements_by_contact: dict[str, list[tuple[float, int, str]]] = {}
+        self.policy_contacts: dict[str, Contact] = {}  # the contacts that have a policy (the ones shared)
         self.pages_by_contact: dict[str, list[Page]] = {}
         self.rotations_by_member: dict[str, dict[str, None]] = {}  # contact ARN -> rotations it is a member of
         self.schedules_by_rotation: dict[str, dict[str, None]] = {}  # rotation ARN -> on-call schedules listing it
@@ -140,6 +143,10 @@ class ContactsState(BaseBackend):
         if found is None:
             raise not_found(ROTATION, arn)
         return found
+
+    def page_position(self, operation: str, scope: Any, next_token: str | None) -> Any:
+        """The position a ``nextToken`` of this account's ``operation`` holds (None for the first page)."""
+        return decode_token(operation, [self.account_id, self.region_name, scope], next_token) if next_token else None
 
     def _page(
         self,

@@ -12,25 +12,10 @@ from moto.core import set_initial_no_auth_action_count
 
 from ssm_incidents_mock import mock_ssm_incidents
 from tests.conftest import assert_error
-from tests.support import signed_by
+from tests.support import role_session, user_client
 
 ACCOUNT = "123456789012"
 PLAN_A = f"arn:aws:ssm-incidents::{ACCOUNT}:response-plan/plan-a"
-
-
-def user_client(statements: list[dict[str, Any]]) -> Any:
-    """An IAM user with these policy statements and a client signing with its key (made while auth is off)."""
-    iam = boto3.client("iam", region_name="us-east-1")
-    iam.create_user(UserName="alice")
-    document = json.dumps({"Version": "2012-10-17", "Statement": statements})
-    iam.put_user_policy(UserName="alice", PolicyName="p", PolicyDocument=document)
-    key = iam.create_access_key(UserName="alice")["AccessKey"]
-    return boto3.client(
-        "ssm-incidents",
-        region_name="us-east-1",
-        aws_access_key_id=key["AccessKeyId"],
-        aws_secret_access_key=key["SecretAccessKey"],
-    )
 
 
 def setup_incident() -> str:
@@ -149,30 +134,6 @@ def test_auth_off_by_default_accepts_any_key(ssm_incidents_onboarded: Any) -> No
 
 
 CONSUMER = "111122223333"
-
-
-def role_session(account: str, role: str, statements: list[dict[str, Any]] | None) -> Any:
-    """A client of ``account`` acting as ``role``, created there (made while auth is off) with these statements."""
-    sts = boto3.client("sts", region_name="us-east-1")
-    admin = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/admin", RoleSessionName="setup")["Credentials"]
-    iam = boto3.client(
-        "iam",
-        region_name="us-east-1",
-        aws_access_key_id=admin["AccessKeyId"],
-        aws_secret_access_key=admin["SecretAccessKey"],
-        aws_session_token=admin["SessionToken"],
-    )
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}],
-    }
-    iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(trust))
-    if statements:
-        document = json.dumps({"Version": "2012-10-17", "Statement": statements})
-        iam.put_role_policy(RoleName=role, PolicyName="p", PolicyDocument=document)
-    return signed_by(
-        sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName="session")["Credentials"]
-    )
 
 
 @mock_ssm_incidents

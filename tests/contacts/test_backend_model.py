@@ -21,8 +21,7 @@ def test_each_operation_is_a_method_taking_its_input_members(operation: str) -> 
     assert list(parameters)[:2] == ["self", "ctx"]
     shape = MODEL.operation_model(operation).input_shape
     members = {xform_name(name): name for name in shape.members if name != "IdempotencyToken"}  # the dispatcher's
-    extra = {"shared"} if operation == "ListContacts" else set()
-    assert set(parameters) - {"self", "ctx"} == set(members) | extra
+    assert set(parameters) - {"self", "ctx"} == set(members)
     for argument, name in members.items():
         required = name in shape.required_members
         assert (parameters[argument].default is inspect.Parameter.empty) == required, argument

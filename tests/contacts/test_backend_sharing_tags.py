@@ -7,6 +7,7 @@ import json
 import pytest
 
 from ssm_incidents_mock.core.context import RequestContext
+from ssm_incidents_mock.ssm_contacts import access
 from ssm_incidents_mock.ssm_contacts.models import SSMContactsBackend, contact_allows, ssmcontacts_backends
 from tests.support.contacts import REGION, channel, onboard, personal, raises, render, rotation
 
@@ -124,8 +125,11 @@ def test_a_policy_shares_a_contact_with_the_accounts_it_names(account: str, othe
     onboard(other_account, REGION)
     mine = ssmcontacts_backends[other_account][REGION]
     personal(mine, consumer, "zed")
-    listed, _ = mine.list_contacts(consumer, shared=owner.contacts_shared_with(consumer))
+    consumer.shared = access.shared_with(consumer, "ListContacts", mine, {})  # what the dispatcher does
+    listed, _ = mine.list_contacts(consumer)
     assert [c.contact_arn.split(":")[4] + "/" + c.alias for c in listed] == [f"{other_account}/zed", f"{account}/akuam"]
-    first, token = mine.list_contacts(consumer, shared=owner.contacts_shared_with(consumer), max_results=1)
-    rest, _ = mine.list_contacts(consumer, shared=owner.contacts_shared_with(consumer), next_token=token)
+    first, token = mine.list_contacts(consumer, max_results=1)
+    rest, _ = mine.list_contacts(consumer, next_token=token)
     assert [c.alias for c in first + rest] == ["zed", "akuam"]
+    consumer.shared = ()
+    assert [c.alias for c in mine.list_contacts(consumer)[0]] == ["zed"]

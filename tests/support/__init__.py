@@ -6,9 +6,11 @@ from tests.support.builders import (
     create_plan,
     new_incident,
     onboard,
+    role_session,
     signed_by,
     start_incident,
     unchecked,
+    user_client,
     wait_active,
 )
 from tests.support.clock import Clock
@@ -25,8 +27,10 @@ __all__ = [
     "new_incident",
     "onboard",
     "output_problems",
+    "role_session",
     "signed_by",
     "start_incident",
     "unchecked",
+    "user_client",
     "wait_active",
 ]

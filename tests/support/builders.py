@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import boto3
@@ -24,15 +25,57 @@ def client(region: str = "us-east-1", *, endpoint_url: str | None = None, valida
     return boto3.client("ssm-incidents", **kwargs)
 
 
-def signed_by(credentials: dict[str, Any], region: str = "us-east-1") -> Any:
-    """An ``ssm-incidents`` client signing with STS ``Credentials`` (an assumed role's session)."""
+def signed_by(credentials: dict[str, Any], region: str = "us-east-1", service: str = "ssm-incidents") -> Any:
+    """A client of ``service`` signing with STS ``Credentials`` (an assumed role's session)."""
     return boto3.client(
-        "ssm-incidents",
+        service,
         region_name=region,
         aws_access_key_id=credentials["AccessKeyId"],
         aws_secret_access_key=credentials["SecretAccessKey"],
         aws_session_token=credentials["SessionToken"],
     )
+
+
+def user_client(statements: list[dict[str, Any]], service: str = "ssm-incidents") -> Any:
+    """An IAM user alice with these policy statements and a ``service`` client signing with her key (3 IAM
+    calls: make it while moto's IAM enforcement is off or counted out)."""
+    iam = boto3.client("iam", region_name="us-east-1")
+    iam.create_user(UserName="alice")
+    document = json.dumps({"Version": "2012-10-17", "Statement": statements})
+    iam.put_user_policy(UserName="alice", PolicyName="p", PolicyDocument=document)
+    key = iam.create_access_key(UserName="alice")["AccessKey"]
+    return boto3.client(
+        service,
+        region_name="us-east-1",
+        aws_access_key_id=key["AccessKeyId"],
+        aws_secret_access_key=key["SecretAccessKey"],
+    )
+
+
+def role_session(
+    account: str, role: str, statements: list[dict[str, Any]] | None, service: str = "ssm-incidents"
+) -> Any:
+    """A ``service`` client of ``account`` acting as ``role``, made there with these identity policy statements
+    (call it while moto's IAM enforcement is off)."""
+    sts = boto3.client("sts", region_name="us-east-1")
+    admin = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/admin", RoleSessionName="setup")["Credentials"]
+    iam = boto3.client(
+        "iam",
+        region_name="us-east-1",
+        aws_access_key_id=admin["AccessKeyId"],
+        aws_secret_access_key=admin["SecretAccessKey"],
+        aws_session_token=admin["SessionToken"],
+    )
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}],
+    }
+    iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(trust))
+    if statements:
+        document = json.dumps({"Version": "2012-10-17", "Statement": statements})
+        iam.put_role_policy(RoleName=role, PolicyName="p", PolicyDocument=document)
+    session = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName="session")
+    return signed_by(session["Credentials"], service=service)
 
 
 def unchecked(region: str = "us-east-1", **kwargs: Any) -> Any:
