@@ -95,11 +95,18 @@ def rotation_shifts(
     window_start: float,
     window_end: float,
     overrides: Iterable[Mapping[str, Any]] = (),
+    built: Rotation | None = None,
+    segments: list[Segment] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The ``RotationShift`` dicts of the rotation within ``[window_start, window_end)``, in time order,
-    generated one at a time (take only what a page needs)."""
-    rotation = Rotation(contact_ids, start_time, time_zone_id, recurrence)
-    segments = override_segments(overrides)
+    generated one at a time (take only what a page needs).
+
+    ``built`` and ``segments``, when given, are the :class:`Rotation` of these inputs and the
+    :func:`override_segments` of ``overrides``, kept by the caller: neither changes once built.
+    """
+    rotation = built if built is not None else Rotation(contact_ids, start_time, time_zone_id, recurrence)
+    if segments is None:
+        segments = override_segments(overrides)
     return _shifts(rotation, segments, max(window_start, rotation.start), window_end)
 
 
@@ -135,8 +142,11 @@ def on_call_now(
     recurrence: Mapping[str, Any],
     at: float,
     overrides: Iterable[Mapping[str, Any]] = (),
+    built: Rotation | None = None,
+    segments: list[Segment] | None = None,
 ) -> list[str]:
-    """The contacts on call at the instant ``at`` (none before the rotation starts or outside its coverage)."""
+    """The contacts on call at the instant ``at`` (none before the rotation starts or outside its coverage);
+    ``built`` and ``segments`` as for :func:`rotation_shifts`."""
     for shift in rotation_shifts(
         contact_ids=contact_ids,
         start_time=start_time,
@@ -145,6 +155,8 @@ def on_call_now(
         window_start=at,
         window_end=math.nextafter(at, math.inf),
         overrides=overrides,
+        built=built,
+        segments=segments,
     ):
         return list(shift["ContactIds"])
     return []
