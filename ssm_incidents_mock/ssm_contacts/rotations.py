@@ -74,8 +74,15 @@ class Rotation:
         """``(number, start, end)`` of the shift in progress at ``instant`` (at or after the start)."""
         if not self.hand_offs.cadence.points:
             return 0, self.start, math.inf
-        number = (self.hand_offs.last_at(instant) - self.first) // self.multiplier
-        return number, self.boundary(number), self.boundary(number + 1)
+        ordinal, at, next_at = self.hand_offs.around(instant)
+        number = (ordinal - self.first) // self.multiplier
+        return number, self._boundary_of(number, ordinal, at), self._boundary_of(number + 1, ordinal + 1, next_at)
+
+    def _boundary_of(self, number: int, ordinal: int, at: float) -> float:
+        """:meth:`boundary` of ``number``, knowing that hand-off ``ordinal`` happens ``at``."""
+        if number and self.first + number * self.multiplier == ordinal:
+            return at
+        return self.boundary(number)
 
     def members(self, number: int) -> list[str]:
         """The contacts of shift ``number``: NumberOfOnCalls of them in order from ``number * NumberOfOnCalls``."""
