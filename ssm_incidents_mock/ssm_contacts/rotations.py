@@ -48,12 +48,13 @@ Segment = tuple[float, float, list[str]]  # an override in force from start to e
 class Rotation:
     """A rotation's shifts: boundaries and members by shift number."""
 
-    __slots__ = ("contact_ids", "coverage", "first", "hand_offs", "multiplier", "on_calls", "start", "zone")
+    __slots__ = ("contact_ids", "coverage", "first", "hand_offs", "multiplier", "on_calls", "start", "turns", "zone")
 
     def __init__(
         self, contact_ids: list[str], start_time: float, time_zone_id: str, recurrence: Mapping[str, Any]
     ) -> None:
         self.contact_ids = list(contact_ids)
+        self.turns = self.contact_ids * 2  # the members twice over: a shift's members are one slice, wrapping or not
         self.start = float(start_time)
         self.zone = Zone(time_zone_id)
         self.hand_offs = HandOffs(cadence_of(recurrence), self.zone)
@@ -89,8 +90,8 @@ class Rotation:
         count = len(self.contact_ids)
         if not count:
             return []
-        first = number * self.on_calls
-        return [self.contact_ids[(first + offset) % count] for offset in range(self.on_calls)]
+        first = number * self.on_calls % count
+        return self.turns[first : first + self.on_calls]  # on_calls is at most count
 
 
 def rotation_shifts(
@@ -243,7 +244,10 @@ def _in_force(spans: list[tuple[float, float, int, list[str]]]) -> Iterator[tupl
 
 def _split(start: float, end: float, members: list[str], segments: list[Segment]) -> Iterator[dict[str, Any]]:
     """One covered part of a shift, cut where overrides begin and end."""
-    index = bisect.bisect_right(segments, start, key=lambda segment: segment[1])
+    if not segments:
+        yield _shift(start, end, members)
+        return
+    index = bisect.bisect_right(segments, start, key=_segment_end)
     instant = start
     while index < len(segments) and segments[index][0] < end:
         begin, finish, contacts = segments[index]
@@ -254,6 +258,10 @@ def _split(start: float, end: float, members: list[str], segments: list[Segment]
         index += 1
     if instant < end:
         yield _shift(instant, end, members)
+
+
+def _segment_end(segment: Segment) -> float:
+    return segment[1]
 
 
 def _shift(start: float, end: float, contacts: list[str], overridden: list[str] | None = None) -> dict[str, Any]:
