@@ -288,7 +288,7 @@ class OnCallOperations(ContactsState):
             last = float(position) if isinstance(position, (int, float)) else None
             low = start if last is None else max(start, last)
             shifts = rotations.rotation_shifts(**rotation, window_start=low, window_end=end)
-            return (shift for shift in shifts if last is None or shift["StartTime"] > last)
+            return shifts if last is None else (shift for shift in shifts if shift["StartTime"] > last)
 
         return self._page(operation, scope, after, lambda s: s["StartTime"], max_results, next_token)
 
