@@ -171,7 +171,7 @@ class OnCallOperations(ContactsState):
             random_uuid(), rotation.rotation_arn, list(new_contact_ids), start_time, end_time, created
         )
         override.seq = self.next_seq()
-        rotation.overrides[override.rotation_override_id] = override
+        rotation.overrides = {**rotation.overrides, override.rotation_override_id: override}
         return override.rotation_override_id
 
     def _override(self, rotation_id: str, override_id: str) -> tuple[Rotation, RotationOverride]:
@@ -189,7 +189,9 @@ class OnCallOperations(ContactsState):
     def delete_rotation_override(self, ctx: RequestContext, rotation_id: str, rotation_override_id: str) -> None:
         rotation, override = self._override(rotation_id, rotation_override_id)
         self.settle()
-        del rotation.overrides[override.rotation_override_id]
+        overrides = dict(rotation.overrides)  # a new dict: the rotation's override segments follow it
+        del overrides[override.rotation_override_id]
+        rotation.overrides = overrides
 
     def list_rotation_overrides(
         self,
@@ -229,12 +231,9 @@ class OnCallOperations(ContactsState):
         rotation = self.find_rotation(rotation_id)
         start = now() if start_time is None else start_time
         _check_window(start, end_time)
-        overrides = [o.as_input() for o in rotation.overrides_between(start, end_time)]
         scope = [rotation_id, start_time, end_time]
         window = (start, end_time)
-        return self._shift_page(
-            "ListRotationShifts", scope, rotation.as_input(), overrides, window, max_results, next_token
-        )
+        return self._shift_page("ListRotationShifts", scope, rotation.as_input(), window, max_results, next_token)
 
     def list_preview_rotation_shifts(
         self,
@@ -265,20 +264,17 @@ class OnCallOperations(ContactsState):
             "start_time": origin,
             "time_zone_id": time_zone_id,
             "recurrence": recurrence,
+            "overrides": _preview_overrides(overrides or ()),
         }
         scope = [members, time_zone_id, recurrence, rotation_start_time, start_time, end_time, overrides]
         window = (start, end_time)
-        preview_overrides = _preview_overrides(overrides or ())
-        return self._shift_page(
-            "ListPreviewRotationShifts", scope, preview, preview_overrides, window, max_results, next_token
-        )
+        return self._shift_page("ListPreviewRotationShifts", scope, preview, window, max_results, next_token)
 
     def _shift_page(
         self,
         operation: str,
         scope: Any,
         rotation: dict[str, Any],
-        overrides: list[dict[str, Any]],
         window: tuple[float, float],
         max_results: int | None,
         next_token: str | None,
@@ -291,8 +287,8 @@ class OnCallOperations(ContactsState):
         def after(position: Any) -> Iterator[dict[str, Any]]:
             last = float(position) if isinstance(position, (int, float)) else None
             low = start if last is None else max(start, last)
-            shifts = rotations.rotation_shifts(**rotation, window_start=low, window_end=end, overrides=overrides)
-            return (shift for shift in shifts if last is None or shift["StartTime"] > last)
+            shifts = rotations.rotation_shifts(**rotation, window_start=low, window_end=end)
+            return shifts if last is None else (shift for shift in shifts if shift["StartTime"] > last)
 
         return self._page(operation, scope, after, lambda s: s["StartTime"], max_results, next_token)
 

@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from ..core.ids import random_hex, random_uuid
+from . import rotations
 
 # arn:<partition>:ssm-contacts:<region>:<account>:<kind>/<rest>
 _ARN = re.compile(r"arn:([^:]+):ssm-contacts:([^:]*):([^:]*):([^/:]+)/(.+)")
@@ -174,9 +175,16 @@ class RotationOverride:
 
 
 class Rotation:
-    """An on-call rotation: members in shift order, start, IANA time zone, the model's ``Recurrence``."""
+    """An on-call rotation: members in shift order, start, IANA time zone, the model's ``Recurrence``.
+
+    The shift engine's schedule and override segments are built on first use and kept with the
+    objects they were built from: assigning any of those (UpdateRotation, a new ``overrides`` dict on
+    CreateRotationOverride or DeleteRotationOverride) makes the next read build them again.
+    """
 
     __slots__ = (
+        "_schedule",
+        "_segments",
         "contact_ids",
         "name",
         "overrides",
@@ -204,16 +212,52 @@ class Rotation:
         self.time_zone_id = time_zone_id
         self.recurrence = recurrence
         self.seq = seq
-        self.overrides: dict[str, RotationOverride] = {}
+        self.overrides: dict[str, RotationOverride] = {}  # replaced whole on each change, never changed in place
+        self._schedule: tuple[Any, ...] = ()  # (the engine's Rotation, *the objects it was built from)
+        self._segments: tuple[Any, ...] = ()  # (override segments, their inputs, the overrides dict)
 
     def as_input(self) -> dict[str, Any]:
-        """The rotation as the shift engine takes it (with the window and the overrides)."""
+        """The rotation and all its overrides as the shift engine takes them (with the window), with the
+        engine's schedule and override segments built from them."""
+        segments, overrides = self._override_input()
         return {
             "contact_ids": self.contact_ids,
             "start_time": self.start_time,
             "time_zone_id": self.time_zone_id,
             "recurrence": self.recurrence,
+            "overrides": overrides,
+            "built": self._built(),
+            "segments": segments,
         }
+
+    def _built(self) -> rotations.Rotation:
+        """The engine's schedule of the rotation as it is now (immutable, so threads may share it)."""
+        kept = self._schedule
+        if (
+            kept
+            and kept[1] is self.contact_ids
+            and kept[2] is self.start_time
+            and kept[3] is self.time_zone_id
+            and kept[4] is self.recurrence
+        ):
+            built: rotations.Rotation = kept[0]
+            return built
+        inputs = (self.contact_ids, self.start_time, self.time_zone_id, self.recurrence)
+        built = rotations.Rotation(*inputs)
+        self._schedule = (built, *inputs)
+        return built
+
+    def _override_input(self) -> tuple[list[rotations.Segment], list[dict[str, Any]]]:
+        """All the overrides as the engine takes them and as its segments (read-only: shared by every call
+        until the overrides change)."""
+        kept = self._segments
+        if kept and kept[2] is self.overrides:
+            return kept[0], kept[1]
+        overrides = self.overrides
+        inputs = [o.as_input() for o in overrides.values()]
+        segments = rotations.override_segments(inputs)
+        self._segments = (segments, inputs, overrides)
+        return segments, inputs
 
     def overrides_between(self, start: float, end: float) -> list[RotationOverride]:
         """The overrides overlapping ``[start, end)``, oldest first."""

@@ -28,6 +28,7 @@ SETTINGS = ("DailySettings", "WeeklySettings", "MonthlySettings")
 # every minute is covered, so the shift in progress goes on to the end of any window.
 HORIZON = datetime(9999, 12, 30, tzinfo=timezone.utc).timestamp()
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_NAIVE_EPOCH = datetime(1970, 1, 1)
 _STEPS = tuple(2**power for power in range(1, 64))  # the gallop from a guess to a bracket of the hand-off
 
 
@@ -44,10 +45,23 @@ class Zone:
 
     def local(self, instant: float) -> datetime:
         """The wall time at ``instant`` (naive)."""
-        return (_EPOCH + timedelta(seconds=instant)).astimezone(self.tz).replace(tzinfo=None)
+        try:
+            return datetime.fromtimestamp(instant, self.tz).replace(tzinfo=None)
+        except (OverflowError, OSError, ValueError):  # where the platform's conversion does not reach
+            return (_EPOCH + timedelta(seconds=instant)).astimezone(self.tz).replace(tzinfo=None)
 
     def instant(self, local: datetime) -> float:
         """When the wall clock shows ``local``: its first occurrence, or the end of the DST gap that skips it."""
+        offset = self.tz.utcoffset(local)  # fold=0: the offset in force before a change
+        if offset is not None and not local.microsecond:
+            # the usual case, in whole seconds: the wall clock shows ``local`` at the instant this offset gives
+            at = ((local - _NAIVE_EPOCH) - offset).total_seconds()
+            if self._offset_or_none(at) == offset:
+                return at
+        return self._instant_around_change(local)
+
+    def _instant_around_change(self, local: datetime) -> float:
+        """:meth:`instant` where the offset of ``local`` is not the one in force at the instant it gives."""
         after_gap = local.replace(tzinfo=self.tz).timestamp()  # fold=0: the offset in force before the change
         try:
             shown = self.local(after_gap)
@@ -72,6 +86,13 @@ class Zone:
 
     def _offset(self, instant: float) -> timedelta | None:
         return (_EPOCH + timedelta(seconds=instant)).astimezone(self.tz).utcoffset()
+
+    def _offset_or_none(self, instant: float) -> timedelta | None:
+        """:meth:`_offset`, or None where the platform's conversion does not reach."""
+        try:
+            return datetime.fromtimestamp(instant, self.tz).utcoffset()
+        except (OverflowError, OSError, ValueError):
+            return None
 
 
 @lru_cache(maxsize=256)
@@ -178,25 +199,34 @@ class HandOffs:
         return math.inf if instant > HORIZON else instant
 
     def last_at(self, instant: float) -> int:
-        """The ordinal of the last hand-off at or before ``instant``: from the guess the wall clock gives
-        (off only around DST changes), gallop to a bracket, then halve it. Instants grow with ordinals."""
+        """The ordinal of the last hand-off at or before ``instant``."""
+        return self.around(instant)[0]
+
+    def around(self, instant: float) -> tuple[int, float, float]:
+        """``(ordinal, when, when the next)`` of the last hand-off at or before ``instant``: from the guess
+        the wall clock gives (off only around DST changes), gallop to a bracket, then halve it. Instants
+        grow with ordinals; each is computed once."""
         instant = min(instant, HORIZON)
         guess = self.cadence.ordinal_guess(self.zone.local(instant))
         low, high = guess, guess + 1
+        low_at, high_at = self.instant(low), self.instant(high)
         for step in _STEPS:
-            if self.instant(low) > instant:
-                low, high = guess - step, low
-            elif self.instant(high) <= instant:
-                low, high = high, guess + step
+            if low_at > instant:
+                low, high, high_at = guess - step, low, low_at
+                low_at = self.instant(low)
+            elif high_at <= instant:
+                low, high, low_at = high, guess + step, high_at
+                high_at = self.instant(high)
             else:
                 break
         while high - low > 1:
             middle = (low + high) // 2
-            if self.instant(middle) <= instant:
-                low = middle
+            middle_at = self.instant(middle)
+            if middle_at <= instant:
+                low, low_at = middle, middle_at
             else:
-                high = middle
-        return low
+                high, high_at = middle, middle_at
+        return low, low_at, high_at
 
 
 # --- coverage ----------------------------------------------------------------------------------

@@ -48,12 +48,13 @@ Segment = tuple[float, float, list[str]]  # an override in force from start to e
 class Rotation:
     """A rotation's shifts: boundaries and members by shift number."""
 
-    __slots__ = ("contact_ids", "coverage", "first", "hand_offs", "multiplier", "on_calls", "start", "zone")
+    __slots__ = ("contact_ids", "coverage", "first", "hand_offs", "multiplier", "on_calls", "start", "turns", "zone")
 
     def __init__(
         self, contact_ids: list[str], start_time: float, time_zone_id: str, recurrence: Mapping[str, Any]
     ) -> None:
         self.contact_ids = list(contact_ids)
+        self.turns = self.contact_ids * 2  # the members twice over: a shift's members are one slice, wrapping or not
         self.start = float(start_time)
         self.zone = Zone(time_zone_id)
         self.hand_offs = HandOffs(cadence_of(recurrence), self.zone)
@@ -74,16 +75,23 @@ class Rotation:
         """``(number, start, end)`` of the shift in progress at ``instant`` (at or after the start)."""
         if not self.hand_offs.cadence.points:
             return 0, self.start, math.inf
-        number = (self.hand_offs.last_at(instant) - self.first) // self.multiplier
-        return number, self.boundary(number), self.boundary(number + 1)
+        ordinal, at, next_at = self.hand_offs.around(instant)
+        number = (ordinal - self.first) // self.multiplier
+        return number, self._boundary_of(number, ordinal, at), self._boundary_of(number + 1, ordinal + 1, next_at)
+
+    def _boundary_of(self, number: int, ordinal: int, at: float) -> float:
+        """:meth:`boundary` of ``number``, knowing that hand-off ``ordinal`` happens ``at``."""
+        if number and self.first + number * self.multiplier == ordinal:
+            return at
+        return self.boundary(number)
 
     def members(self, number: int) -> list[str]:
         """The contacts of shift ``number``: NumberOfOnCalls of them in order from ``number * NumberOfOnCalls``."""
         count = len(self.contact_ids)
         if not count:
             return []
-        first = number * self.on_calls
-        return [self.contact_ids[(first + offset) % count] for offset in range(self.on_calls)]
+        first = number * self.on_calls % count
+        return self.turns[first : first + self.on_calls]  # on_calls is at most count
 
 
 def rotation_shifts(
@@ -95,11 +103,18 @@ def rotation_shifts(
     window_start: float,
     window_end: float,
     overrides: Iterable[Mapping[str, Any]] = (),
+    built: Rotation | None = None,
+    segments: list[Segment] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The ``RotationShift`` dicts of the rotation within ``[window_start, window_end)``, in time order,
-    generated one at a time (take only what a page needs)."""
-    rotation = Rotation(contact_ids, start_time, time_zone_id, recurrence)
-    segments = override_segments(overrides)
+    generated one at a time (take only what a page needs).
+
+    ``built`` and ``segments``, when given, are the :class:`Rotation` of these inputs and the
+    :func:`override_segments` of ``overrides``, kept by the caller: neither changes once built.
+    """
+    rotation = built if built is not None else Rotation(contact_ids, start_time, time_zone_id, recurrence)
+    if segments is None:
+        segments = override_segments(overrides)
     return _shifts(rotation, segments, max(window_start, rotation.start), window_end)
 
 
@@ -135,8 +150,11 @@ def on_call_now(
     recurrence: Mapping[str, Any],
     at: float,
     overrides: Iterable[Mapping[str, Any]] = (),
+    built: Rotation | None = None,
+    segments: list[Segment] | None = None,
 ) -> list[str]:
-    """The contacts on call at the instant ``at`` (none before the rotation starts or outside its coverage)."""
+    """The contacts on call at the instant ``at`` (none before the rotation starts or outside its coverage);
+    ``built`` and ``segments`` as for :func:`rotation_shifts`."""
     for shift in rotation_shifts(
         contact_ids=contact_ids,
         start_time=start_time,
@@ -145,6 +163,8 @@ def on_call_now(
         window_start=at,
         window_end=math.nextafter(at, math.inf),
         overrides=overrides,
+        built=built,
+        segments=segments,
     ):
         return list(shift["ContactIds"])
     return []
@@ -224,7 +244,10 @@ def _in_force(spans: list[tuple[float, float, int, list[str]]]) -> Iterator[tupl
 
 def _split(start: float, end: float, members: list[str], segments: list[Segment]) -> Iterator[dict[str, Any]]:
     """One covered part of a shift, cut where overrides begin and end."""
-    index = bisect.bisect_right(segments, start, key=lambda segment: segment[1])
+    if not segments:
+        yield _shift(start, end, members)
+        return
+    index = bisect.bisect_right(segments, start, key=_segment_end)
     instant = start
     while index < len(segments) and segments[index][0] < end:
         begin, finish, contacts = segments[index]
@@ -235,6 +258,10 @@ def _split(start: float, end: float, members: list[str], segments: list[Segment]
         index += 1
     if instant < end:
         yield _shift(instant, end, members)
+
+
+def _segment_end(segment: Segment) -> float:
+    return segment[1]
 
 
 def _shift(start: float, end: float, contacts: list[str], overridden: list[str] | None = None) -> dict[str, Any]:

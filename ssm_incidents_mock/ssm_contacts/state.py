@@ -227,8 +227,7 @@ class ContactsState(BaseBackend):
 
 def rotation_on_call(rotation: Rotation, at: float) -> list[str]:
     """Who is on call in a stored rotation at ``at``, its overrides applied (the shift engine's answer)."""
-    overrides = [o.as_input() for o in rotation.overrides_between(at, at + 1.0)]
-    return rotations.on_call_now(**rotation.as_input(), at=at, overrides=overrides)
+    return rotations.on_call_now(**rotation.as_input(), at=at)
 
 
 def tag_map(tags: list[dict[str, str]] | None) -> dict[str, str]:

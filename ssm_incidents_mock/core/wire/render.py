@@ -21,6 +21,8 @@ Render = Callable[[Any], Any]
 def epoch_millis(value: Any) -> Any:
     if type(value) is not float:  # the backend keeps floats; datetimes come from callers of the public API
         value = value.timestamp() if isinstance(value, datetime) else value
+    elif value.is_integer():  # whole seconds (shift boundaries, most given times) are already rounded
+        return value
     return round(value, 3)
 
 

@@ -396,7 +396,11 @@ class InputCompiler:
             if seconds is None:
                 _type_error(value, path, "timestamp", errors)
                 return value
-            if not EARLIEST_TIMESTAMP <= round(seconds, 3) <= LATEST_TIMESTAMP:
+            # a time within the range rounds to one within it (both ends are whole milliseconds): only a
+            # time outside it can round into it
+            if not EARLIEST_TIMESTAMP <= seconds <= LATEST_TIMESTAMP and not (
+                EARLIEST_TIMESTAMP <= round(seconds, 3) <= LATEST_TIMESTAMP
+            ):
                 errors.append(violation(value, path, _TIMESTAMP_RANGE))
             return seconds
 
