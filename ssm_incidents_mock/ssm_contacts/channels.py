@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..core.context import RequestContext
-from ..core.ids import random_uuid
 from .exceptions import ConflictException, invalid
 from .records import ACTIVATED, CONTACT_CHANNEL, NOT_ACTIVATED, PERSONAL, Contact, ContactChannel
 from .state import ContactsState
@@ -40,7 +39,7 @@ class ChannelOperations(ContactsState):
         _check_unique_address(contact, type, address, None)
         if len(contact.channels) >= MAX_CHANNELS_PER_CONTACT:
             raise invalid(f"A contact can have at most {MAX_CHANNELS_PER_CONTACT} contact channels.")
-        arn = f"{self.arn_prefix}contact-channel/{contact.alias}/{random_uuid()}"
+        arn = self.new_arn(f"contact-channel/{contact.alias}", self.channels)
         channel = ContactChannel(arn, contact.contact_arn, name, type, address, self.next_seq())
         if not defer_activation:
             channel.send_activation_code()

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..core.context import RequestContext
-from ..core.ids import random_uuid
+from ..core.ids import random_uuid, unused
 from . import rotations
 from .exceptions import INVALID, ServiceQuotaExceededException, invalid, not_found
 from .records import CONTACT, PERSONAL, ROTATION, ROTATION_OVERRIDE, Rotation, RotationOverride
@@ -38,7 +38,7 @@ class OnCallOperations(ContactsState):
         _check_time_zone(time_zone_id)
         _check_recurrence(recurrence, len(contact_ids))
         tags_by_key = tag_map(tags)
-        arn = f"{self.arn_prefix}rotation/{random_uuid()}"
+        arn = self.new_arn("rotation", self.rotations)
         rotation = Rotation(
             arn,
             name,
@@ -168,7 +168,12 @@ class OnCallOperations(ContactsState):
         created = now()
         self.settle(created)
         override = RotationOverride(
-            random_uuid(), rotation.rotation_arn, list(new_contact_ids), start_time, end_time, created
+            unused(random_uuid, rotation.overrides),
+            rotation.rotation_arn,
+            list(new_contact_ids),
+            start_time,
+            end_time,
+            created,
         )
         override.seq = self.next_seq()
         rotation.overrides = {**rotation.overrides, override.rotation_override_id: override}

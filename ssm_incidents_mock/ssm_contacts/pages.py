@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..core.context import RequestContext
-from ..core.ids import random_uuid
 from ..core.wire.codec import compact
 from . import engagements
 from .exceptions import invalid
@@ -48,7 +47,7 @@ class PageOperations(ContactsState):
     def engage(self, contact: Contact, message: dict[str, str | None], incident_id: str | None) -> Engagement:
         """Start an engagement of ``contact`` now; what its first stage sends goes out at once."""
         at = now()
-        arn = f"{self.arn_prefix}engagement/{contact.alias}/{random_uuid()}"
+        arn = self.new_arn(f"engagement/{contact.alias}", self.engagements)
         engagement = Engagement(arn, contact.contact_arn, message, incident_id, at, self.next_seq())
         self.engagements[arn] = engagement
         bisect.insort(self.engagement_order, (at, engagement.seq, arn))

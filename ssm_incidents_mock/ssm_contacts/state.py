@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any, TypeVar
 
 from moto.core.base_backend import BaseBackend
@@ -21,7 +21,7 @@ from moto.utilities.utils import get_partition
 from ..config import settings
 from ..core import clock
 from ..core.context import RequestContext
-from ..core.ids import random_uuid
+from ..core.ids import random_uuid, unused
 from ..core.pagination import decode_token, paginate
 from ..ssm_incidents import models as incidents
 from . import engagements, rotations
@@ -85,6 +85,11 @@ class ContactsState(BaseBackend):
         self.rotations_by_member: dict[str, dict[str, None]] = {}  # contact ARN -> rotations it is a member of
         self.schedules_by_rotation: dict[str, dict[str, None]] = {}  # rotation ARN -> on-call schedules listing it
         self._seq = 0
+
+    def new_arn(self, path: str, taken: Collection[str]) -> str:
+        """A fresh ARN ``<prefix><path>/<random UUID>`` that ``taken`` does not hold (moto's seed set
+        again repeats the UUIDs drawn since, ``core.ids.unused``)."""
+        return unused(lambda: f"{self.arn_prefix}{path}/{random_uuid()}", taken)
 
     def next_seq(self) -> int:
         """A number that orders everything created in this backend."""
@@ -217,7 +222,7 @@ class ContactsState(BaseBackend):
         channel = contact.channels.get(channel_arn)
         if channel is None or channel.activation_status != ACTIVATED:
             return None
-        arn = f"{self.arn_prefix}page/{contact.alias}/{random_uuid()}"
+        arn = self.new_arn(f"page/{contact.alias}", self.pages)
         page = Page(arn, engagement, contact.contact_arn, channel, at, branch.resolution, branch, self.next_seq())
         self.pages[arn] = page
         engagement.pages.append(page)
