@@ -13,6 +13,7 @@ import time_machine
 from botocore.exceptions import ClientError
 
 from ssm_incidents_mock import mock_ssm_incidents
+from ssm_incidents_mock.ssm_contacts import rotations
 from ssm_incidents_mock.ssm_contacts.models import ssmcontacts_backends
 
 REGION = "us-east-1"
@@ -219,3 +220,78 @@ def test_an_oncall_schedule_pages_whoever_is_on_call_when_its_stage_fires(contac
         assert paged() == [lead]
         traveller.shift(timedelta(minutes=30))
         assert paged() == [lead, team[1]]
+
+
+# --- bounded work: a page builds the shifts it returns, whatever the window ---------------------------
+
+
+@pytest.fixture
+def built(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many shifts the engine has built (``[count]``): every RotationShift is made by ``_shift``."""
+    count = [0]
+    make = rotations._shift
+
+    def counting(*args: Any) -> dict[str, Any]:
+        count[0] += 1
+        return make(*args)
+
+    monkeypatch.setattr(rotations, "_shift", counting)
+    return count
+
+
+EVERY_MINUTE_30 = {
+    "DailySettings": [{"HourOfDay": hour, "MinuteOfHour": minute} for hour in range(24) for minute in range(60)],
+    "NumberOfOnCalls": 30,
+    "RecurrenceMultiplier": 1,
+}
+
+
+def pages_built(built: list[int], call: Any, size: int, pages: int) -> list[int]:
+    """The shifts built for each of ``pages`` pages of ``call`` (``MaxResults=size``), each page checked full."""
+    counts, token = [], None
+    for _ in range(pages):
+        before = built[0]
+        page = call(MaxResults=size, **({"NextToken": token} if token else {}))
+        counts.append(built[0] - before)
+        assert len(page["RotationShifts"]) == size and page["NextToken"]
+        token = page["NextToken"]
+    return counts
+
+
+@pytest.mark.parametrize("size", [1, 1024])
+def test_a_preview_page_builds_only_its_own_shifts(contacts: Any, built: list[int], size: int) -> None:
+    """30 members all on call, a hand-off every minute (about 4 billion shifts from 1970 to 9999): each page
+    builds its shifts and the one after (which says there is a next page); a later page one more (the
+    last shift of the page before, where it resumes)."""
+    request = {
+        "Members": [f"member-{index}" for index in range(30)],
+        "TimeZoneId": "America/New_York",
+        "Recurrence": EVERY_MINUTE_30,
+        "StartTime": EARLIEST,
+        "EndTime": LATEST,
+    }
+    counts = pages_built(built, lambda **page: contacts.list_preview_rotation_shifts(**request, **page), size, 3)
+    assert counts == [size + 1, size + 2, size + 2]
+
+
+def test_a_stored_rotation_page_builds_only_its_own_shifts_with_1000_overrides(contacts: Any, built: list[int]) -> None:
+    """The model's 30 members, the mock's 1,000 overrides (every other minute from 1970), the longest
+    window: a page of 1,024 builds no more than a preview's, a page of one hardly anything."""
+    team = [person(contacts, f"member-{index}") for index in range(30)]
+    rotation = contacts.create_rotation(
+        Name="worst", ContactIds=team, TimeZoneId="America/New_York", Recurrence=EVERY_MINUTE_30, StartTime=EARLIEST
+    )["RotationArn"]
+    for i in range(1000):
+        contacts.create_rotation_override(
+            RotationId=rotation,
+            NewContactIds=team[::-1],
+            StartTime=EARLIEST + timedelta(minutes=2 * i),
+            EndTime=EARLIEST + timedelta(minutes=2 * i + 1),
+        )
+
+    def call(**page: Any) -> Any:
+        return contacts.list_rotation_shifts(RotationId=rotation, StartTime=EARLIEST, EndTime=LATEST, **page)
+
+    assert pages_built(built, call, 1024, 2) == [1025, 1026]
+    assert pages_built(built, call, 1, 2) == [2, 3]
+    assert {s["Type"] for s in call(MaxResults=1024)["RotationShifts"]} == {"REGULAR", "OVERRIDDEN"}
