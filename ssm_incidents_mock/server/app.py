@@ -29,6 +29,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request as WSGIRequest
 from werkzeug.wrappers import Response as WSGIResponse
 
+from .. import seam
 from ..core import control
 from ..core.context import credential_scope
 from ..core.dispatch import Seen, Service, dispatch
@@ -49,6 +50,7 @@ log = logging.getLogger(__package__)  # "ssm_incidents_mock.server": the request
 CONTROL_PREFIX = "/_ssm_incidents_mock/"
 CONTROL_HEADER = "X-SSM-Incidents-Mock"
 MOTO_RESET_PATH = "/moto-api/reset"
+MOTO_API_PATHS = {MOTO_RESET_PATH: "reset", "/moto-api/seed": "seed"}  # moto's server's paths of two endpoints
 
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _JSON_TYPE = re.compile(r"^application/(?:[\w.+-]*\+)?(?:x-amz-)?json(?:-[\d.]+)?$")
@@ -241,7 +243,18 @@ def _contact_code(request: WSGIRequest, name: str) -> Response:
     return json_answer({"arn": arn, "code": code})
 
 
+def _seed(request: WSGIRequest, name: str) -> Response:
+    """``POST seed?a=N``: moto's random generator seeded with N, as moto's server does (ids repeat from there)."""
+    try:
+        number = int(request.args.get("a", ""))
+    except ValueError:
+        return validation_error("Give the seed as an integer: seed?a=N.")
+    seam.moto_random().seed(number)
+    return json_answer({"status": "ok", "seed": number})
+
+
 register_control("POST", "reset", _reset)
+register_control("POST", "seed", _seed)
 register_control("GET", "code", _contact_code)
 register_control("GET", "state", _state)
 for _method, _name in [
@@ -259,8 +272,8 @@ for _method, _name in [
 
 
 def _control_name(path: str) -> str:
-    """The sub-path of a control endpoint (moto's reset path is ``reset``)."""
-    return "reset" if path == MOTO_RESET_PATH else path[len(CONTROL_PREFIX) :]
+    """The sub-path of a control endpoint (moto's reset and seed paths are ``reset`` and ``seed``)."""
+    return MOTO_API_PATHS.get(path) or path[len(CONTROL_PREFIX) :]
 
 
 def _table_name(name: str) -> str:
@@ -387,7 +400,7 @@ class SSMIncidentsApp:
             return self._preflight(request, cors_origin)
         if self._wants_dashboard(request, path):  # the dashboard answers other methods 405
             return self._dashboard_page(request)
-        if path.startswith(CONTROL_PREFIX) or path == MOTO_RESET_PATH:
+        if path.startswith(CONTROL_PREFIX) or path in MOTO_API_PATHS:
             return self._control(request, path)
         if service is None:
             return unknown_service(headers)

@@ -13,6 +13,8 @@ import requests
 
 import ssm_incidents_mock
 from ssm_incidents_mock import SSMIncidentsMock
+from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
+from ssm_incidents_mock.server.app import CONTROL_HEADER
 from ssm_incidents_mock.ssm_contacts.models import code_for
 from tests.support.contacts import channel_target, daily, stage
 
@@ -21,8 +23,13 @@ SEED_URL = "http://motoapi.amazonaws.com/moto-api/seed"
 START = datetime(2030, 1, 1, tzinfo=timezone.utc)
 
 
+def moto_api(base: str, endpoint: str) -> None:
+    """``POST <base>/moto-api/<endpoint>``; the header is the one this package's server asks of control calls."""
+    assert requests.post(f"{base}/moto-api/{endpoint}", headers={CONTROL_HEADER: "1"}, timeout=10).status_code == 200
+
+
 def seed(value: int, base: str = "http://motoapi.amazonaws.com") -> None:
-    assert requests.post(f"{base}/moto-api/seed?a={value}", timeout=10).status_code == 200
+    moto_api(base, f"seed?a={value}")
 
 
 def contacts_ids(c: Any, incidents: Any) -> list[str]:
@@ -100,16 +107,34 @@ def threaded_moto() -> Iterator[str]:
         server.stop()
 
 
-def test_moto_seed_through_motos_server_makes_the_contacts_ids_repeat(threaded_moto: str) -> None:
-    options: dict[str, Any] = {"region_name": REGION, "endpoint_url": threaded_moto}
+def runs_through(url: str) -> None:
+    """``three_runs`` against the server at ``url``, reset and seeded through its moto-api."""
+    options: dict[str, Any] = {"region_name": REGION, "endpoint_url": url}
     options |= {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
     def run(value: int) -> list[str]:
-        assert requests.post(threaded_moto + "/moto-api/reset", timeout=10).status_code == 200
-        seed(value, threaded_moto)
+        moto_api(url, "reset")
+        seed(value, url)
         return contacts_ids(boto3.client("ssm-contacts", **options), boto3.client("ssm-incidents", **options))
 
     three_runs(run)
+
+
+def test_moto_seed_through_motos_server_makes_the_contacts_ids_repeat(threaded_moto: str) -> None:
+    runs_through(threaded_moto)
+
+
+def test_moto_seed_through_this_packages_server_makes_the_contacts_ids_repeat(
+    server: ThreadedSSMIncidentsServer,
+) -> None:
+    runs_through(server.url)
+
+
+@pytest.mark.parametrize("query", ["", "?a=", "?a=forty-two", "?a=4.2"])
+def test_this_packages_server_refuses_a_seed_that_is_no_integer(server: ThreadedSSMIncidentsServer, query: str) -> None:
+    answer = requests.post(f"{server.url}/moto-api/seed{query}", headers={CONTROL_HEADER: "1"}, timeout=10)
+    assert (answer.status_code, answer.headers["x-amzn-ErrorType"]) == (400, "ValidationException")
+    assert "integer" in answer.json()["message"]
 
 
 # --- the same seed twice in one run -------------------------------------------------------------
