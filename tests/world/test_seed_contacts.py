@@ -13,6 +13,7 @@ import requests
 
 import ssm_incidents_mock
 from ssm_incidents_mock import SSMIncidentsMock
+from ssm_incidents_mock.seam import moto_random
 from ssm_incidents_mock.server import ThreadedSSMIncidentsServer
 from ssm_incidents_mock.server.app import CONTROL_HEADER
 from ssm_incidents_mock.ssm_contacts.models import code_for
@@ -221,3 +222,14 @@ def test_reseeding_gives_a_second_page_a_fresh_arn(
     assert sorted((p["PageArn"], p["EngagementArn"]) for p in pages) == sorted(
         [(first, engagements[0]), (second, engagements[1])]
     )
+
+
+@pytest.mark.parametrize("headers", [{}, {"Content-Type": "text/plain"}])
+def test_this_packages_server_seeds_only_with_the_control_header(
+    server: ThreadedSSMIncidentsServer, headers: dict[str, str]
+) -> None:
+    """A cross-site page cannot make the server's ids predictable: the seed needs what reset needs."""
+    state = moto_random().getstate()
+    answer = requests.post(f"{server.url}/moto-api/seed?a=42", headers=headers, data=b"", timeout=10)
+    assert (answer.status_code, answer.headers["x-amzn-ErrorType"]) == (403, "AccessDeniedException")
+    assert moto_random().getstate() == state
