@@ -83,6 +83,25 @@ def test_plain_mock_aws_serves_ssm_incidents() -> None:
         assert client.get_response_plan(arn=arn)["name"] == "plain"
 
 
+def test_plain_mock_aws_serves_ssm_contacts_to_boto3_and_requests() -> None:
+    """ssm-contacts under moto's own ``mock_aws`` (the package registered on import): boto3, and a raw
+    json 1.1 request through ``requests`` to the regional endpoint botocore would use."""
+    with mock_aws():
+        contacts = boto3.client("ssm-contacts", region_name="eu-west-1")
+        arn = contacts.create_contact(Alias="plain", Type="PERSONAL", Plan={"Stages": []})["ContactArn"]
+        assert arn == "arn:aws:ssm-contacts:eu-west-1:123456789012:contact/plain"
+        listed = requests.post(
+            "https://ssm-contacts.eu-west-1.amazonaws.com/",
+            data="{}",
+            headers={"X-Amz-Target": "SSMContacts.ListContacts", "Content-Type": "application/x-amz-json-1.1"},
+            timeout=10,
+        )
+        assert listed.status_code == 200
+        assert [c["ContactArn"] for c in listed.json()["Contacts"]] == [arn]
+    with mock_aws():  # moto's reset on the next start drops them
+        assert boto3.client("ssm-contacts", region_name="eu-west-1").list_contacts()["Contacts"] == []
+
+
 def test_client_created_before_the_mock_is_intercepted(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "early-key")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "early-secret")
