@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import threading
 from collections.abc import Callable, Collection, Iterable
 from typing import Any, TypeVar
 
 from moto.core.base_backend import BaseBackend
 from moto.utilities.utils import get_partition
 
-from ..config import settings
+from ..config import new_lock, settings
 from ..core import clock
 from ..core.context import RequestContext
 from ..core.ids import random_uuid, unused
@@ -58,7 +57,7 @@ class ContactsState(BaseBackend):
 
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
-        self.lock = threading.RLock()
+        self.lock = new_lock(reentrant=True)  # unlocked again in a forked child
         self.partition = get_partition(region_name)
         self.arn_prefix = f"arn:{self.partition}:ssm-contacts:{region_name}:{account_id}:"
         self._own = RequestContext(account_id, region_name)  # where the replication set is asked about

@@ -225,10 +225,13 @@ def test_a_fork_while_another_thread_holds_the_locks_leaves_the_child_working(
     client = ssm_incidents_onboarded
     plan = create_plan(client, "p")
     backend = mocked_ssm_incidents.backend()
+    contacts = boto3.client("ssm-contacts", region_name="us-east-1")
+    contact = contacts.create_contact(Alias="forked", Type="PERSONAL", Plan={"Stages": []})["ContactArn"]
+    contacts_backend = mocked_ssm_incidents.contacts_backend()
     held, release = threading.Event(), threading.Event()
 
     def hold() -> None:
-        with backend.lock, seam.mocking._lock:
+        with backend.lock, contacts_backend.lock, seam.mocking._lock:
             held.set()
             release.wait(60)
 
@@ -242,6 +245,7 @@ def test_a_fork_while_another_thread_holds_the_locks_leaves_the_child_working(
             try:
                 signal.alarm(60)  # a child that hangs dies instead of hanging the test
                 client.start_incident(responsePlanArn=plan)
+                contacts.get_contact(ContactId=contact)
                 code = 0 if seam.mocking._lock.acquire(timeout=10) else 2
             finally:
                 os._exit(code)
