@@ -71,6 +71,12 @@ class Service:
         """moto's IAM decision for the call (only while IAM enforcement is on)."""
         iam.authorize(principal, ctx, f"{self.spec.signing_name}:{op.name}", self.resources(op, params))
 
+    def idempotency_conflict(self, op: OperationSpec, message: str, first: Response) -> ServiceError:
+        """The error for an idempotency token reused with other input (``first``: the token's first answer):
+        ConflictException where the operation models it, else ValidationException. A service whose
+        ConflictException requires more members overrides this."""
+        return ConflictException(message) if "ConflictException" in op.errors else ValidationException(message)
+
 
 class Seen:
     """What the recorder (and a transport's request log) learns of a request while it is answered."""
@@ -146,7 +152,13 @@ def _answer(service: Service, request: Request, host: str, seen: Seen) -> Respon
                 return protocol.render_result(op, method(ctx, **kwargs))
             key = (op.name, token) if target.owner is None else (op.name, token, ctx.account_id)
             return _idempotent(
-                backend, op, key, digest(params), lambda: protocol.render_result(op, method(ctx, **kwargs))
+                backend,
+                key,
+                digest(params),
+                lambda: protocol.render_result(op, method(ctx, **kwargs)),
+                lambda first: service.idempotency_conflict(
+                    op, f"The {op.idempotency_token} {token} was already used with different parameters.", first
+                ),
             )
     except UnknownOperation as error:
         return protocol.render_unknown(error)
@@ -179,14 +191,18 @@ def _authenticate(request: Request, host: str, ctx: RequestContext, op: Operatio
     return seam.authenticate(request.method, url, request.headers, body, ctx.account_id, op.name)
 
 
-def _idempotent(backend: Any, op: OperationSpec, key: tuple[str, ...], fingerprint: str, call: Any) -> Response:
-    """Same token + same input: the first answer again. Same token + other input: rejected."""
-    token = key[1]
+def _idempotent(
+    backend: Any,
+    key: tuple[str, ...],
+    fingerprint: str,
+    call: Callable[[], Response],
+    conflict: Callable[[Response], ServiceError],
+) -> Response:
+    """Same token + same input: the first answer again. Same token + other input: ``conflict``'s error."""
     cached = backend.idempotency.get(key)
     if cached is not None:
         if cached[0] != fingerprint:
-            message = f"The {op.idempotency_token} {token} was already used with different parameters."
-            raise ConflictException(message) if "ConflictException" in op.errors else ValidationException(message)
+            raise conflict(cached[1])
         response: Response = cached[1]
         return response
     response = call()

@@ -285,17 +285,15 @@ class OnCallOperations(ContactsState):
         next_token: str | None,
     ) -> tuple[list[dict[str, Any]], str | None]:
         """One page of the shifts of ``rotation`` (the engine's inputs) in ``window``. The position is the
-        StartTime of the last shift returned: the next page starts the engine there and leaves out the
-        shift that starts at it."""
+        EndTime of the last shift returned: the next page starts the engine there, so pages stay contiguous
+        even when an override or an update between them changes the shift in progress."""
         start, end = window
 
         def after(position: Any) -> Iterator[dict[str, Any]]:
-            last = float(position) if isinstance(position, (int, float)) else None
-            low = start if last is None else max(start, last)
-            shifts = rotations.rotation_shifts(**rotation, window_start=low, window_end=end)
-            return shifts if last is None else (shift for shift in shifts if shift["StartTime"] > last)
+            low = max(start, float(position)) if isinstance(position, (int, float)) else start
+            return rotations.rotation_shifts(**rotation, window_start=low, window_end=end)
 
-        return self._page(operation, scope, after, lambda s: s["StartTime"], max_results, next_token)
+        return self._page(operation, scope, after, lambda s: s["EndTime"], max_results, next_token)
 
 
 def _check_time_zone(time_zone_id: str) -> None:

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
 from ..core.context import RequestContext
 from ..core.dispatch import Service, Target
 from ..core.dispatch import dispatch as dispatch_to
+from ..core.exceptions import ServiceError
 from ..core.wire.http import Request, Response, split_url
 from ..core.wire.model import OperationSpec
 from . import SPEC, access
+from .exceptions import ConflictException
+from .records import CONTACT, CONTACT_CHANNEL
+
+# The resource type a token's first answer names, by its output member (the operations that model
+# ConflictException and take an IdempotencyToken: CreateContact, CreateContactChannel).
+_CREATED_TYPES = {"ContactArn": CONTACT, "ContactChannelArn": CONTACT_CHANNEL}
 
 
 class SSMContactsService(Service):
@@ -21,6 +29,14 @@ class SSMContactsService(Service):
 
     def resources(self, op: OperationSpec, params: dict[str, Any]) -> list[str]:
         return access.resources(op, params)
+
+    def idempotency_conflict(self, op: OperationSpec, message: str, first: Response) -> ServiceError:
+        """ssm-contacts' ConflictException requires ResourceId and ResourceType: the resource the token's
+        first call created."""
+        if "ConflictException" not in op.errors:
+            return super().idempotency_conflict(op, message, first)
+        member, arn = next(iter(json.loads(first[2]).items()))
+        return ConflictException(message, arn, _CREATED_TYPES[member])
 
 
 SERVICE = SSMContactsService(SPEC)

@@ -136,6 +136,18 @@ def test_the_same_token_with_other_input_is_refused_and_changes_nothing(contacts
     assert CASES[operation][3](contacts) == 1
 
 
+@pytest.mark.parametrize(
+    ("operation", "resource_type"), [("CreateContact", "CONTACT"), ("CreateContactChannel", "CONTACT_CHANNEL")]
+)
+def test_the_conflict_names_the_resource_the_token_made(contacts: Any, operation: str, resource_type: str) -> None:
+    """ssm-contacts' ConflictException requires ResourceId and ResourceType: the token's first resource."""
+    call, args, first = _first_call(contacts, operation, "once")
+    with pytest.raises(ClientError) as caught:
+        call(IdempotencyToken="once", **CASES[operation][2](args))
+    created = first["ContactArn" if operation == "CreateContact" else "ContactChannelArn"]
+    assert (caught.value.response["ResourceId"], caught.value.response["ResourceType"]) == (created, resource_type)
+
+
 @pytest.mark.parametrize("operation", sorted(CASES))
 def test_another_token_makes_another_resource(contacts: Any, operation: str) -> None:
     call, args, _ = _first_call(contacts, operation, "first")
