@@ -34,19 +34,21 @@ def encode_token(operation: str, scope: Any, position: Any) -> str:
     return f"{blob}{_SEPARATOR}{signature}"
 
 
-def decode_token(operation: str, scope: Any, token: str) -> Any:
+def decode_token(operation: str, scope: Any, token: str, member: str = "nextToken") -> Any:
+    """The position a token of ``operation`` over ``scope`` holds; ``member`` names the token in errors."""
     blob, _, signature = token.partition(_SEPARATOR)
+    invalid = f"The {member} is not valid."
     if not token.isascii():  # compare_digest refuses non-ASCII text; no token of ours has any
-        raise ValidationException("The nextToken is not valid.")
+        raise ValidationException(invalid)
     expected = hmac.new(_SECRET, blob.encode(), hashlib.sha256).hexdigest()[:24]
     if not signature or not hmac.compare_digest(signature, expected):
-        raise ValidationException("The nextToken is not valid.")
+        raise ValidationException(invalid)
     try:
         payload = codec.decode(base64.urlsafe_b64decode(blob + "=" * (-len(blob) % 4)))
     except ValueError:
-        raise ValidationException("The nextToken is not valid.") from None
+        raise ValidationException(invalid) from None
     if payload.get("d") != codec.digest([operation, scope]):
-        raise ValidationException("The nextToken does not belong to this request.")
+        raise ValidationException(f"The {member} does not belong to this request.")
     return payload.get("p")
 
 
@@ -57,13 +59,14 @@ def paginate(
     position_of: Callable[[T], Any],
     max_results: int,
     next_token: str | None,
+    token_member: str = "nextToken",
 ) -> tuple[list[T], str | None]:
     """One page: up to ``max_results`` items after the token's position, and the next token.
 
     ``items_after(position)`` yields the listing in order, starting after ``position``
     (from the start when it is None). ``scope`` holds the request members other than paging.
     """
-    position = decode_token(operation, scope, next_token) if next_token else None
+    position = decode_token(operation, scope, next_token, token_member) if next_token else None
     iterator: Iterator[T] = iter(items_after(position))
     page = list(islice(iterator, max_results + 1))
     if len(page) <= max_results:

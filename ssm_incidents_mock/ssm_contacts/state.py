@@ -43,6 +43,7 @@ from .records import (
 T = TypeVar("T")
 SERVICE_NAME = "ssm-contacts"
 DEFAULT_PAGE_SIZE = 100  # MaxResults absent or 0 (the model allows 0)
+TOKEN_MEMBER = "NextToken"  # how the model names the page token, for its errors
 NOT_ONBOARDED = "Account not found for the request"
 
 
@@ -149,8 +150,10 @@ class ContactsState(BaseBackend):
         return found
 
     def page_position(self, operation: str, scope: Any, next_token: str | None) -> Any:
-        """The position a ``nextToken`` of this account's ``operation`` holds (None for the first page)."""
-        return decode_token(operation, [self.account_id, self.region_name, scope], next_token) if next_token else None
+        """The position a ``NextToken`` of this account's ``operation`` holds (None for the first page)."""
+        if not next_token:
+            return None
+        return decode_token(operation, [self.account_id, self.region_name, scope], next_token, TOKEN_MEMBER)
 
     def _page(
         self,
@@ -169,6 +172,7 @@ class ContactsState(BaseBackend):
             position_of,
             max_results or DEFAULT_PAGE_SIZE,
             next_token,
+            TOKEN_MEMBER,
         )
 
     # --- the clock ------------------------------------------------------------------------

@@ -117,3 +117,22 @@ def test_the_pytest_fixture_and_the_both_services_name(ssm_incidents_onboarded: 
     assert mock_incident_manager is mock_ssm_incidents
     arn = ssm_contacts.create_contact(Alias="bob", Type="PERSONAL", Plan={"Stages": []})["ContactArn"]
     assert ssm_contacts.get_contact(ContactId=arn)["Alias"] == "bob"
+
+
+def test_a_page_token_is_checked_and_named_as_the_model_names_it(clients: Any) -> None:
+    incidents, contacts = clients
+    incidents.create_replication_set(regions={REGION: {}})
+    for alias in ("a", "b"):
+        contacts.create_contact(Alias=alias, Type="PERSONAL", Plan={"Stages": []})
+    token = contacts.list_contacts(MaxResults=1)["NextToken"]
+    assert [c["Alias"] for c in contacts.list_contacts(MaxResults=1, NextToken=token)["Contacts"]] == ["b"]
+    with pytest.raises(ClientError) as tampered:
+        contacts.list_contacts(MaxResults=1, NextToken=token[:-1] + ("0" if token[-1] != "0" else "1"))
+    with pytest.raises(ClientError) as elsewhere:
+        contacts.list_contacts(MaxResults=1, NextToken=token, Type="ESCALATION")
+    assert [
+        (e.value.response["Error"]["Code"], e.value.response["Error"]["Message"]) for e in (tampered, elsewhere)
+    ] == [
+        ("ValidationException", "The NextToken is not valid."),
+        ("ValidationException", "The NextToken does not belong to this request."),
+    ]
