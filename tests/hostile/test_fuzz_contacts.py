@@ -159,6 +159,47 @@ def test_boto3_input_fuzz(contacts: Any, op_name: str, data: st.DataObject) -> N
     assert not shape_problems(op_name, answer)
 
 
+STRANGER = "999988887777"  # no policy names it
+
+
+@pytest.fixture(scope="module")
+def stranger(contacts: Any) -> Any:
+    """An unchecked client of an account no contact policy shares anything with."""
+    c = boto3.client(
+        "ssm-contacts",
+        region_name=REGION,
+        config=Config(parameter_validation=False, retries={"max_attempts": 1, "mode": "standard"}),
+    )
+    c.meta.events.register(
+        "before-sign.ssm-contacts", lambda request, **_: request.headers.__setitem__("x-moto-account-id", STRANGER)
+    )
+    return c
+
+
+@pytest.mark.parametrize("op_name", OPERATIONS)
+@FUZZ
+@given(data=st.data())
+def test_another_accounts_input_never_changes_the_owners_state(
+    contacts: Any, stranger: Any, op_name: str, data: st.DataObject
+) -> None:
+    """The owner's ARNs, tokens and codes in any operation of an account nothing is shared with: a modeled
+    answer, never a 5xx, and the owner's contacts, engagements and pages exactly as they were."""
+    world = focus(build_world(contacts), op_name)
+    params, broken = data.draw(request(op_name, world, "boto3", SPEC.model), label="input")
+    before = snapshot()
+    COUNTER.add("contacts in-process")
+    try:
+        answer = getattr(stranger, SPEC.operations[op_name].method_name)(**params)
+    except ClientError as error:
+        meta = error.response
+        code, status = meta["Error"]["Code"], meta["ResponseMetadata"]["HTTPStatusCode"]
+        check_error(op_name, code, status, meta["Error"].get("Message", ""), broken, params)
+    else:
+        assert not broken, f"{op_name} accepted an input that breaks the model: {params!r:.500}"
+        assert not shape_problems(op_name, answer)
+    assert snapshot() == before, f"another account's {op_name} changed the owner's state"
+
+
 # --------------------------------------------------------------------------- raw json 1.1
 
 
