@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,6 +9,7 @@ from ..core.context import RequestContext
 from ..core.dispatch import Service, Target
 from ..core.dispatch import dispatch as dispatch_to
 from ..core.exceptions import ServiceError
+from ..core.wire import codec
 from ..core.wire.http import Request, Response, split_url
 from ..core.wire.model import OperationSpec
 from . import SPEC, access
@@ -33,10 +33,11 @@ class SSMContactsService(Service):
     def idempotency_conflict(self, op: OperationSpec, message: str, first: Response) -> ServiceError:
         """ssm-contacts' ConflictException requires ResourceId and ResourceType: the resource the token's
         first call created."""
-        if "ConflictException" not in op.errors:
+        created = codec.decode(first[2]) if "ConflictException" in op.errors else {}
+        member = next((name for name in created if name in _CREATED_TYPES), None)
+        if member is None:
             return super().idempotency_conflict(op, message, first)
-        member, arn = next(iter(json.loads(first[2]).items()))
-        return ConflictException(message, arn, _CREATED_TYPES[member])
+        return ConflictException(message, created[member], _CREATED_TYPES[member])
 
 
 SERVICE = SSMContactsService(SPEC)
