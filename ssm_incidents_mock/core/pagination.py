@@ -73,3 +73,34 @@ def paginate(
         return page, None
     page = page[:max_results]
     return page, encode_token(operation, scope, position_of(page[-1]))
+
+
+class BackendPages:
+    """Paging for a backend of one account and region (a moto backend's ``account_id`` and ``region_name``):
+    its tokens are refused by every other backend. ``token_member`` names the token in errors as the
+    service's model does; ``default_page_size`` serves a request without MaxResults (or with 0)."""
+
+    account_id: str
+    region_name: str
+    token_member = "nextToken"
+    default_page_size = 100
+
+    def _page(
+        self,
+        operation: str,
+        scope: Any,
+        items_after: Callable[[Any], Iterable[T]],
+        position_of: Callable[[T], Any],
+        max_results: int | None,
+        next_token: str | None,
+    ) -> tuple[list[T], str | None]:
+        """One page (see ``paginate``)."""
+        scoped = [self.account_id, self.region_name, scope]
+        size = max_results or self.default_page_size
+        return paginate(operation, scoped, items_after, position_of, size, next_token, self.token_member)
+
+    def page_position(self, operation: str, scope: Any, next_token: str | None) -> Any:
+        """The position a token of this backend's ``operation`` holds (None for the first page)."""
+        if not next_token:
+            return None
+        return decode_token(operation, [self.account_id, self.region_name, scope], next_token, self.token_member)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Callable, Collection, Iterable
-from typing import Any, TypeVar
+from collections.abc import Collection
+from typing import Any
 
 from moto.core.base_backend import BaseBackend
 from moto.utilities.utils import get_partition
@@ -21,7 +21,7 @@ from ..config import new_lock, settings
 from ..core import clock
 from ..core.context import RequestContext
 from ..core.ids import random_uuid, unused
-from ..core.pagination import decode_token, paginate
+from ..core.pagination import BackendPages
 from ..ssm_incidents import models as incidents
 from . import engagements, rotations
 from .exceptions import invalid, not_found
@@ -40,10 +40,8 @@ from .records import (
     Rotation,
 )
 
-T = TypeVar("T")
 SERVICE_NAME = "ssm-contacts"
 DEFAULT_PAGE_SIZE = 100  # MaxResults absent or 0 (the model allows 0)
-TOKEN_MEMBER = "NextToken"  # how the model names the page token, for its errors
 NOT_ONBOARDED = "Account not found for the request"
 
 
@@ -52,9 +50,12 @@ def now() -> float:
     return clock.now()
 
 
-class ContactsState(BaseBackend):
+class ContactsState(BackendPages, BaseBackend):
     """The state of one account in one region and the rules every operation shares; the operations are
     the mixins' (``contacts.py``, ``channels.py``, ``pages.py``, ``oncall.py``, ``policies.py``)."""
+
+    token_member = "NextToken"  # how the model names the page token, for its errors
+    default_page_size = DEFAULT_PAGE_SIZE
 
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
@@ -148,32 +149,6 @@ class ContactsState(BaseBackend):
         if found is None:
             raise not_found(ROTATION, arn)
         return found
-
-    def page_position(self, operation: str, scope: Any, next_token: str | None) -> Any:
-        """The position a ``NextToken`` of this account's ``operation`` holds (None for the first page)."""
-        if not next_token:
-            return None
-        return decode_token(operation, [self.account_id, self.region_name, scope], next_token, TOKEN_MEMBER)
-
-    def _page(
-        self,
-        operation: str,
-        scope: Any,
-        items_after: Callable[[Any], Iterable[T]],
-        position_of: Callable[[T], Any],
-        max_results: int | None,
-        next_token: str | None,
-    ) -> tuple[list[T], str | None]:
-        """One page (``pagination.paginate``); its NextToken is accepted in this account and region only."""
-        return paginate(
-            operation,
-            [self.account_id, self.region_name, scope],
-            items_after,
-            position_of,
-            max_results or DEFAULT_PAGE_SIZE,
-            next_token,
-            TOKEN_MEMBER,
-        )
 
     # --- the clock ------------------------------------------------------------------------
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any
 
 from moto.core.base_backend import BaseBackend
 
 from ...config import new_lock, settings
 from ...core.context import RequestContext
-from ...core.pagination import decode_token, paginate
+from ...core.pagination import BackendPages
 from ..exceptions import ResourceNotFoundException, ValidationException, not_found
 from ..logs import EffectLog
 from ..records.effects import AutomationExecution, Engagement, Notification
@@ -19,10 +18,8 @@ from ..records.index import IncidentIndex
 from ..records.plans import ResponsePlan
 from ..records.replication import ReplicationSet
 
-T = TypeVar("T")
 
-
-class BackendState(BaseBackend):
+class BackendState(BackendPages, BaseBackend):
     """All Incident Manager state of one account in one partition; the operations are its subclasses'."""
 
     def __init__(self, region_name: str, account_id: str) -> None:
@@ -104,24 +101,6 @@ class BackendState(BaseBackend):
             self.require_onboarded(ctx)
             raise not_found("INCIDENT_RECORD", arn, "incident record")
         return record
-
-    def _page(
-        self,
-        operation: str,
-        scope: Any,
-        items_after: Callable[[Any], Iterable[T]],
-        position_of: Callable[[T], Any],
-        max_results: int,
-        next_token: str | None,
-    ) -> tuple[list[T], str | None]:
-        """One page (see ``pagination.paginate``); its nextToken is accepted in this account and partition only."""
-        return paginate(
-            operation, [self.account_id, self.region_name, scope], items_after, position_of, max_results, next_token
-        )
-
-    def page_position(self, operation: str, scope: Any, next_token: str | None) -> Any:
-        """The position a ``nextToken`` of this account's ``operation`` holds (None for the first page)."""
-        return decode_token(operation, [self.account_id, self.region_name, scope], next_token) if next_token else None
 
     def clear_incident_manager_data(self) -> None:
         """Forget what DeleteReplicationSet deletes: the set, plans (and their policies), incidents, tags."""
