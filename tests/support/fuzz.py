@@ -15,6 +15,7 @@ from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, settings
 
 from ssm_incidents_mock.core.wire.http import Request
+from ssm_incidents_mock.core.wire.model import ServiceSpec
 from ssm_incidents_mock.ssm_incidents import SPEC
 from ssm_incidents_mock.ssm_incidents.models import SSMIncidentsBackend, ssmincidents_backends
 from tests.support.builders import unchecked
@@ -203,6 +204,21 @@ def snapshot(account: str = ACCOUNT) -> Any:
 # --------------------------------------------------------------------------- invariants
 
 
+def check_error(
+    spec: ServiceSpec, op_name: str, code: str, status: int, message: str, broken: bool, params: Any
+) -> None:
+    """An error answer's contract: a modeled 4xx with its status and a message (ValidationException when
+    the input breaks the model)."""
+    assert status < 500, (op_name, code, message, params)
+    assert code in spec.operations[op_name].errors, (
+        f"{op_name} answered unmodeled {code}: {message} for {params!r:.500}"
+    )
+    assert status == spec.error_status[code], (op_name, code, status)
+    assert message.strip(), (op_name, code, "empty message")
+    if broken:
+        assert code == "ValidationException", f"{op_name} answered {code} ({message}) to invalid {params!r:.500}"
+
+
 def check_answer(op_name: str, params: Any, broken: bool, outcome: Any, before: Any, after: Any) -> None:
     """The contract: modeled 4xx (ValidationException when broken) changing nothing, or a shaped success."""
     op = SPEC.operations[op_name]
@@ -214,12 +230,7 @@ def check_answer(op_name: str, params: Any, broken: bool, outcome: Any, before: 
         message = response["Error"].get("Message", "")
         if pending(op_name) and code == "InternalServerException":
             return
-        assert status < 500, (op_name, code, message, params)
-        assert code in op.errors, f"{op_name} answered unmodeled {code}: {message} for {params!r}"
-        assert status == SPEC.error_status[code], (op_name, code, status)
-        assert message.strip(), (op_name, code, "empty message")
-        if broken:
-            assert code == "ValidationException", f"{op_name} answered {code} ({message}) to invalid {params!r}"
+        check_error(SPEC, op_name, code, status, message, broken, params)
         assert before == after, f"{op_name} changed state although it answered {code}: {message}"
         return
     assert not broken, f"{op_name} accepted an input that breaks the model: {params!r}"
