@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable, Iterator
-from functools import partial
+from functools import cache, partial
 from itertools import islice, repeat
 from typing import Any
 
@@ -56,6 +56,7 @@ SHAREABLE = frozenset(
 SHARED_LISTINGS = {"ListContacts": "GetContact", "ListEngagements": "DescribeEngagement"}
 
 
+@cache  # one answer per operation of the model, asked on every request
 def resource_member(operation: OperationSpec) -> str | None:
     """The input member holding the ARN the operation acts on (None: List*, Create* of new resources)."""
     return next((name for name in operation.argument_names if name in RESOURCE_MEMBERS), None)

@@ -108,7 +108,7 @@ class ContactOperations(ContactsState):
 
         own = self.contacts.values() if self.onboarded() else ()
         listed = sorted((("", c.alias, c) for c in own if wanted(c)), key=_first_two)
-        shared_listed = ((c.contact_arn.split(":", 5)[4], c.alias, c) for c in ctx.shared if wanted(c))
+        shared_listed = ((account_of(c.contact_arn), c.alias, c) for c in ctx.shared if wanted(c))
         listed += sorted(shared_listed, key=_first_two)
 
         def after(position: Any) -> Iterator[Contact]:
@@ -119,7 +119,7 @@ class ContactOperations(ContactsState):
             "ListContacts",
             [alias_prefix, type],
             after,
-            lambda c: ["" if c.contact_arn.startswith(self.arn_prefix) else c.contact_arn.split(":", 5)[4], c.alias],
+            lambda c: ["" if c.contact_arn.startswith(self.arn_prefix) else account_of(c.contact_arn), c.alias],
             max_results,
             next_token,
         )
